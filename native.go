@@ -1,0 +1,254 @@
+//go:build !js
+
+package websocket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"syscall"
+
+	ws "github.com/coder/websocket"
+)
+
+// resolveURL: outside a browser there is no document, so relative URLs are errors.
+func resolveURL(raw string) (parsedURL, error) { return parseURL(raw) }
+
+// nativeTransport speaks the WebSocket protocol itself, on github.com/coder/websocket.
+// One goroutine connects and then reads; another, started on open, writes the
+// socket's send queue. Both are gone before closed is reported.
+type nativeTransport struct {
+	ws     *WebSocket
+	ctx    context.Context // the handshake's; cancelled by abort
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	conn    *ws.Conn
+	failErr error // set by abort or when a protocol rule is broken; wins over all else
+
+	// closeErr is what the writer's closing handshake returned; written before the
+	// writer ends, read after it has ended.
+	closeErr  error
+	closeSent outgoing
+}
+
+func newTransport(s *WebSocket) (transport, error) {
+	t := &nativeTransport{ws: s}
+	t.ctx, t.cancel = context.WithCancel(context.Background())
+	return t, nil
+}
+
+func (t *nativeTransport) start() { go t.run() }
+
+func (t *nativeTransport) abort(err error) {
+	t.mu.Lock()
+	if t.failErr == nil {
+		t.failErr = err
+	}
+	conn := t.conn
+	t.mu.Unlock()
+	t.cancel()
+	if conn != nil {
+		conn.CloseNow()
+	}
+}
+
+// fail records err as the reason the connection failed, unless there is one.
+func (t *nativeTransport) fail(err error) {
+	t.mu.Lock()
+	if t.failErr == nil {
+		t.failErr = err
+	}
+	t.mu.Unlock()
+}
+
+func (t *nativeTransport) failure() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.failErr
+}
+
+func (t *nativeTransport) run() {
+	conn, protocol, extensions, err := t.dial()
+	t.cancel()
+	if err != nil {
+		if f := t.failure(); f != nil {
+			err = f
+		}
+		t.ws.closed(1006, "", false, err)
+		return
+	}
+	t.mu.Lock()
+	aborted := t.failErr
+	if aborted == nil {
+		t.conn = conn
+	}
+	t.mu.Unlock()
+	if aborted != nil {
+		conn.CloseNow()
+		t.ws.closed(1006, "", false, aborted)
+		return
+	}
+	limit := t.ws.opts.MaxMessageSize
+	switch {
+	case limit == 0:
+		limit = DefaultMaxMessageSize
+	case limit < 0:
+		limit = -1
+	}
+	conn.SetReadLimit(limit)
+
+	writerDone := make(chan struct{})
+	go t.write(conn, writerDone)
+	t.ws.opened(protocol, extensions)
+	err = t.read(conn)
+	t.finish(conn, err, writerDone)
+}
+
+// dial makes the opening handshake and checks what browsers check on top of what
+// coder/websocket does.
+func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, err error) {
+	o := &t.ws.opts
+	ctx := t.ctx
+	timeout := o.HandshakeTimeout
+	if timeout == 0 {
+		timeout = DefaultHandshakeTimeout
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	client, own := httpClient(o.HTTPClient)
+	if own != nil {
+		// Connections of a failed handshake would otherwise idle in the pool.
+		defer own.CloseIdleConnections()
+	}
+	mode := ws.CompressionContextTakeover
+	if o.DisableCompression {
+		mode = ws.CompressionDisabled
+	}
+	conn, resp, err := ws.Dial(ctx, t.ws.url.href, &ws.DialOptions{
+		HTTPClient:      client,
+		HTTPHeader:      o.Header,
+		Subprotocols:    o.Protocols,
+		CompressionMode: mode,
+	})
+	if err != nil {
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+			return nil, "", "", fmt.Errorf("websocket: handshake refused with HTTP status %d: %w", resp.StatusCode, err)
+		}
+		return nil, "", "", err
+	}
+	protocol = conn.Subprotocol()
+	if len(o.Protocols) > 0 || protocol != "" {
+		// coder/websocket compares without case and accepts no answer; browsers do neither.
+		if !slices.Contains(o.Protocols, protocol) {
+			conn.CloseNow()
+			return nil, "", "", fmt.Errorf("%w: offered %q, server selected %q", ErrProtocolMismatch, o.Protocols, protocol)
+		}
+	}
+	return conn, protocol, resp.Header.Get("Sec-WebSocket-Extensions"), nil
+}
+
+// httpClient returns the client for the handshake: the user's, or one of the
+// socket's own (returned as own, to be cleaned up), never following redirects.
+func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
+	if user != nil {
+		c := *user
+		c.CheckRedirect = noRedirects
+		return &c, nil
+	}
+	own = http.DefaultTransport.(*http.Transport).Clone()
+	return &http.Client{Transport: own, CheckRedirect: noRedirects}, own
+}
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// read delivers messages until the connection ends, and returns why it ended.
+func (t *nativeTransport) read(conn *ws.Conn) error {
+	ctx := context.Background()
+	for {
+		typ, data, err := conn.Read(ctx)
+		if err != nil {
+			return err
+		}
+		text := typ == ws.MessageText
+		if text && !validUTF8(data) {
+			t.fail(ErrInvalidUTF8)
+			conn.Close(ws.StatusInvalidFramePayloadData, "")
+			return ErrInvalidUTF8
+		}
+		t.ws.message(text, data)
+	}
+}
+
+// write sends the socket's queue in order until it is stopped or a close request
+// has been carried out.
+func (t *nativeTransport) write(conn *ws.Conn, done chan<- struct{}) {
+	defer close(done)
+	ctx := context.Background()
+	for {
+		m, ok := t.ws.sendq.next()
+		if !ok {
+			return
+		}
+		if m.close {
+			// Writes the close frame, waits (5 s at most) for the server's, then closes.
+			t.closeSent = m
+			t.closeErr = conn.Close(ws.StatusCode(m.code), m.reason)
+			return
+		}
+		typ := ws.MessageBinary
+		if m.text {
+			typ = ws.MessageText
+		}
+		err := conn.Write(ctx, typ, m.data)
+		t.ws.sent(len(m.data))
+		if err != nil {
+			conn.CloseNow() // the reader sees the end and reports it
+			return
+		}
+	}
+}
+
+// finish turns the reader's last error into the close event's values, makes sure
+// the connection and the writer are gone, and reports closed.
+func (t *nativeTransport) finish(conn *ws.Conn, readErr error, writerDone <-chan struct{}) {
+	conn.CloseNow()
+	t.ws.sendq.stop()
+	<-writerDone
+
+	failErr := t.failure()
+	var ce ws.CloseError
+	switch {
+	case failErr != nil:
+		t.ws.closed(1006, "", false, failErr)
+	case errors.As(readErr, &ce) || (t.closeSent.close && errors.As(t.closeErr, &ce)):
+		t.ws.closed(int(ce.Code), ce.Reason, true, nil)
+	case t.closeSent.close && t.closeErr == nil:
+		// The writer's handshake read the server's close frame while the reader was
+		// waiting for listeners: coder/websocket returns nil when the server's code
+		// equals ours, and keeps the reason to itself; a server echoes it.
+		t.ws.closed(t.closeSent.code, t.closeSent.reason, true, nil)
+	case isDrop(readErr):
+		// The TCP connection ended without a close frame: Chromium reports only
+		// "close" (1006), no "error".
+		t.ws.closed(1006, "", false, nil)
+	default:
+		// A broken protocol rule (message too big, bad frame): the connection failed.
+		t.ws.closed(1006, "", false, fmt.Errorf("websocket: %w", readErr))
+	}
+}
+
+// isDrop reports whether err means the peer went away rather than broke a rule.
+func isDrop(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
+}

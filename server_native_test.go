@@ -1,0 +1,11 @@
+//go:build !js
+
+package websocket
+
+import "github.com/browserws/websocket/internal/testserver"
+
+// startTestServer runs the test server in this process.
+func startTestServer() (url string, stop func(), err error) {
+	s := testserver.Start()
+	return "ws" + s.URL[len("http"):], s.Close, nil
+}

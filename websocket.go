@@ -1,0 +1,457 @@
+// Package websocket is the browser's WebSocket object in Go.
+//
+// A *WebSocket behaves like JavaScript's WebSocket: New starts connecting at once
+// and returns without waiting; ReadyState goes CONNECTING, OPEN, CLOSING, CLOSED;
+// Send queues data and BufferedAmount counts what is not yet on the network; events
+// "open", "message", "error" and "close" reach the on* handlers and the listeners
+// added with AddEventListener, one at a time and in order, with the values a
+// browser gives (Chromium is the reference). JavaScript code ports line by line:
+//
+//	ws, err := websocket.New("wss://example.com/chat")  // new WebSocket(url)
+//	ws.OnOpen(func(e *websocket.Event) { ws.Send("hello") })
+//	ws.OnMessage(func(e *websocket.MessageEvent) { fmt.Println(e.Data) })
+//	ws.OnClose(func(e *websocket.CloseEvent) { fmt.Println(e.Code, e.Reason, e.WasClean) })
+//
+// Compiled for GOOS=js GOARCH=wasm the package drives the page's own WebSocket;
+// everywhere else it speaks the protocol itself, on github.com/coder/websocket.
+//
+// Where Go must differ: methods return errors where JavaScript throws DOMExceptions
+// (ErrSyntax, ErrInvalidState, ErrInvalidAccess); Done tells when a socket is
+// finished; Options holds what only a Go program can set; error events carry their
+// cause in Event.Err.
+//
+// Listeners run on a goroutine the socket owns, never two at once for one socket.
+// A listener may call any method and may block; while it blocks, that socket's later
+// events wait, and once 64 messages wait the socket stops reading from the network.
+package websocket
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// DefaultMaxMessageSize is the largest message a socket accepts when
+// Options.MaxMessageSize is 0: 1 GiB. Chromium has no limit of its own below what
+// its memory allows, so the default is set high enough that anything a browser
+// receives in practice (hundreds of MiB) is delivered.
+const DefaultMaxMessageSize int64 = 1 << 30
+
+// DefaultHandshakeTimeout bounds the opening handshake when
+// Options.HandshakeTimeout is 0.
+const DefaultHandshakeTimeout = 60 * time.Second
+
+// Options configures a WebSocket made by NewWithOptions. The zero value gives what
+// New gives. Fields marked native-only have no browser counterpart: under
+// GOOS=js GOARCH=wasm, setting one makes NewWithOptions fail.
+type Options struct {
+	// Protocols are the subprotocols to offer, as New's protocols argument.
+	Protocols []string
+
+	// OnOpen, OnMessage, OnError and OnClose are installed as the on* handlers
+	// before the connection starts, so no event can be missed.
+	OnOpen    func(*Event)
+	OnMessage func(*MessageEvent)
+	OnError   func(*Event)
+	OnClose   func(*CloseEvent)
+
+	// Header holds extra handshake request headers, such as Origin, Authorization
+	// or Cookie. Native-only.
+	Header http.Header
+	// HTTPClient makes the handshake request (TLS settings, proxy, cookie jar).
+	// Redirects are never followed, as in browsers. Nil means a client of the
+	// socket's own, built like http.DefaultTransport. Native-only.
+	HTTPClient *http.Client
+	// DisableCompression stops the permessage-deflate offer that browsers, and by
+	// default this package, make. Native-only.
+	DisableCompression bool
+	// MaxMessageSize is the largest message accepted; a larger one fails the
+	// connection with close code 1009. 0 means DefaultMaxMessageSize; a negative
+	// value means no limit. Native-only.
+	MaxMessageSize int64
+	// MaxBufferedAmount, when not 0, is the most BufferedAmount may reach: a Send
+	// past it fails the connection and returns ErrBufferFull. 0 means no limit
+	// but memory, as in browsers. Native-only.
+	MaxBufferedAmount uint64
+	// HandshakeTimeout bounds the opening handshake; when it passes, the
+	// connection fails. 0 means DefaultHandshakeTimeout; a negative value means
+	// no limit. Native-only.
+	HandshakeTimeout time.Duration
+}
+
+// transport is what a backend implements under the shared state machine. It
+// reports to the socket through opened, message, sent and closed, and takes the
+// messages to send from the socket's send queue.
+type transport interface {
+	// start begins connecting, without waiting.
+	start()
+	// abort fails the connection: the transport closes it at once and reports
+	// closed with err.
+	abort(err error)
+}
+
+// WebSocket is a WebSocket connection, with the attributes, methods and events of
+// JavaScript's WebSocket. All its methods are safe to call from any goroutine,
+// including from its own listeners.
+type WebSocket struct {
+	url       parsedURL
+	protocols []string
+	opts      Options
+
+	mu         sync.Mutex
+	state      ReadyState
+	protocol   string
+	extensions string
+	binaryType BinaryType
+
+	buffered  atomic.Uint64
+	sendq     sendQueue
+	events    eventQueue
+	listeners registry
+	done      chan struct{}
+	tr        transport
+}
+
+// New opens a WebSocket to url, offering the given subprotocols, like
+// JavaScript's new WebSocket(url, protocols). It returns at once; the connection
+// is made in the background and "open" or "error" and "close" tell how it went.
+//
+// The URL must be absolute with scheme ws, wss, http (read as ws) or https (read
+// as wss), and have no fragment. Each protocol must be a token and none may repeat.
+// Otherwise New returns an error matching ErrSyntax, and nothing is started.
+func New(url string, protocols ...string) (*WebSocket, error) {
+	return NewWithOptions(url, &Options{Protocols: protocols})
+}
+
+// NewWithOptions is New with Options. A nil o is the same as &Options{}.
+func NewWithOptions(url string, o *Options) (*WebSocket, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	u, err := resolveURL(url)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateProtocols(o.Protocols); err != nil {
+		return nil, err
+	}
+	ws := &WebSocket{
+		url:        u,
+		protocols:  append([]string(nil), o.Protocols...),
+		opts:       *o,
+		binaryType: BinaryTypeBlob,
+		done:       make(chan struct{}),
+	}
+	ws.opts.Protocols = ws.protocols
+	ws.sendq.init()
+	ws.events.init()
+	if ws.tr, err = newTransport(ws); err != nil {
+		return nil, err
+	}
+	ws.OnOpen(o.OnOpen)
+	ws.OnMessage(o.OnMessage)
+	ws.OnError(o.OnError)
+	ws.OnClose(o.OnClose)
+	go ws.dispatchLoop()
+	ws.tr.start()
+	return ws, nil
+}
+
+// URL returns the socket's URL as the browser serializes it (JavaScript's ws.url):
+// "http://host" reads back as "ws://host/".
+func (ws *WebSocket) URL() string { return ws.url.href }
+
+// Protocol returns the subprotocol the server selected, "" before "open" or if none.
+func (ws *WebSocket) Protocol() string {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.protocol
+}
+
+// Extensions returns the extensions the server accepted (its
+// Sec-WebSocket-Extensions header), "" before "open" or if none.
+func (ws *WebSocket) Extensions() string {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.extensions
+}
+
+// ReadyState returns the state of the connection. It changes to OPEN and to CLOSED
+// just before "open" and "close" are dispatched, and to CLOSING when Close is called.
+func (ws *WebSocket) ReadyState() ReadyState {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.state
+}
+
+// BufferedAmount returns the number of bytes passed to Send that have not yet
+// reached the network. As in browsers, it keeps growing with every Send made
+// while CLOSING or CLOSED, although such data is never sent.
+func (ws *WebSocket) BufferedAmount() uint64 { return ws.buffered.Load() }
+
+// BinaryType returns how binary messages are delivered; BinaryTypeBlob by default.
+func (ws *WebSocket) BinaryType() BinaryType {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return ws.binaryType
+}
+
+// SetBinaryType sets how binary messages are delivered from the next dispatched
+// message on. As in JavaScript, a value other than BinaryTypeBlob and
+// BinaryTypeArrayBuffer is ignored.
+func (ws *WebSocket) SetBinaryType(t BinaryType) {
+	if t != BinaryTypeBlob && t != BinaryTypeArrayBuffer {
+		return
+	}
+	ws.mu.Lock()
+	ws.binaryType = t
+	ws.mu.Unlock()
+}
+
+// Done returns a channel that is closed once the socket is CLOSED and its "close"
+// event has been dispatched. By then the socket holds no goroutine, timer or
+// callback.
+func (ws *WebSocket) Done() <-chan struct{} { return ws.done }
+
+// OnOpen sets the onopen handler; nil removes it.
+func (ws *WebSocket) OnOpen(fn func(*Event)) {
+	if fn == nil {
+		ws.listeners.setAttr(TypeOpen, nil)
+		return
+	}
+	ws.listeners.setAttr(TypeOpen, OpenListener(fn))
+}
+
+// OnMessage sets the onmessage handler; nil removes it.
+func (ws *WebSocket) OnMessage(fn func(*MessageEvent)) {
+	if fn == nil {
+		ws.listeners.setAttr(TypeMessage, nil)
+		return
+	}
+	ws.listeners.setAttr(TypeMessage, MessageListener(fn))
+}
+
+// OnError sets the onerror handler; nil removes it.
+func (ws *WebSocket) OnError(fn func(*Event)) {
+	if fn == nil {
+		ws.listeners.setAttr(TypeError, nil)
+		return
+	}
+	ws.listeners.setAttr(TypeError, ErrorListener(fn))
+}
+
+// OnClose sets the onclose handler; nil removes it.
+func (ws *WebSocket) OnClose(fn func(*CloseEvent)) {
+	if fn == nil {
+		ws.listeners.setAttr(TypeClose, nil)
+		return
+	}
+	ws.listeners.setAttr(TypeClose, CloseListener(fn))
+}
+
+// AddEventListener adds l to the listeners of its event type, after those already
+// there, like JavaScript's addEventListener(type, fn, {once}). The listener type
+// says the event type:
+//
+//	reg := ws.AddEventListener(websocket.MessageListener(func(e *websocket.MessageEvent) { … }))
+//	ws.AddEventListener(websocket.CloseListener(fn), websocket.ListenerOptions{Once: true})
+//
+// The returned Registration removes it again through RemoveEventListener. A nil
+// l adds nothing and returns nil.
+func (ws *WebSocket) AddEventListener(l EventListener, opts ...ListenerOptions) *Registration {
+	if l == nil {
+		return nil
+	}
+	once := false
+	for _, o := range opts {
+		once = once || o.Once
+	}
+	return ws.listeners.add(l, once)
+}
+
+// RemoveEventListener removes a listener added by AddEventListener. Removing it
+// twice, or removing nil, does nothing. A listener removed during a dispatch is not
+// called for that event any more.
+func (ws *WebSocket) RemoveEventListener(r *Registration) { ws.listeners.remove(r) }
+
+// Send queues data for sending and returns without waiting for the network, like
+// JavaScript's ws.send(data). data is a string (a text message; bytes that are not
+// valid UTF-8 become U+FFFD, as a JavaScript string would), a []byte (a binary
+// message; copied, so the caller may reuse it) or a *Blob (a binary message).
+//
+// While CONNECTING, Send returns an error matching ErrInvalidState. While OPEN,
+// BufferedAmount grows by the data's length in bytes until it is written. While
+// CLOSING or CLOSED nothing is sent, but BufferedAmount still grows, as in browsers.
+// Any other type of data returns ErrUnsupportedData. A Send that would take
+// BufferedAmount past Options.MaxBufferedAmount fails the connection and returns
+// ErrBufferFull.
+func (ws *WebSocket) Send(data any) error {
+	var m outgoing
+	switch d := data.(type) {
+	case string:
+		m.text = true
+		m.data = []byte(toUSVString(d))
+	case []byte:
+		m.data = append(make([]byte, 0, len(d)), d...)
+	case *Blob:
+		if d == nil {
+			return ErrUnsupportedData
+		}
+		m.data = d.data // immutable
+	default:
+		return ErrUnsupportedData
+	}
+	n := uint64(len(m.data))
+
+	ws.mu.Lock()
+	switch ws.state {
+	case Connecting:
+		ws.mu.Unlock()
+		return invalidStateError("Send called while the socket is CONNECTING")
+	case Closing, Closed:
+		ws.buffered.Add(n)
+		ws.mu.Unlock()
+		return nil
+	}
+	total := ws.buffered.Add(n)
+	if max := ws.opts.MaxBufferedAmount; max > 0 && total > max {
+		ws.mu.Unlock()
+		ws.tr.abort(ErrBufferFull)
+		return ErrBufferFull
+	}
+	ws.sendq.push(m)
+	ws.mu.Unlock()
+	return nil
+}
+
+// Close starts closing the connection, like JavaScript's ws.close(): while OPEN it
+// sends a close frame with no status code, behind the messages already queued,
+// and the socket is CLOSING until the server answers; while CONNECTING it fails
+// the connection ("error", then "close" with 1006); while CLOSING or CLOSED it does
+// nothing. It returns without waiting; Done tells when the socket is closed.
+func (ws *WebSocket) Close() error {
+	ws.close(noCloseCode, "")
+	return nil
+}
+
+// CloseWithCode is Close with a status code and reason, like JavaScript's
+// ws.close(code, reason). The code must be 1000 or in 3000–4999, else the error
+// matches ErrInvalidAccess; the reason must be at most 123 bytes of UTF-8, else the
+// error matches ErrSyntax (the code is checked first). Bytes of the reason that are
+// not valid UTF-8 become U+FFFD, as a JavaScript string would.
+func (ws *WebSocket) CloseWithCode(code int, reason string) error {
+	if code != 1000 && (code < 3000 || code > 4999) {
+		return invalidAccessError("the close code must be 1000 or in 3000–4999; " + strconv.Itoa(code) + " is neither")
+	}
+	reason = toUSVString(reason)
+	if len(reason) > 123 {
+		return syntaxError("the close reason must be at most 123 bytes of UTF-8; it has " + strconv.Itoa(len(reason)))
+	}
+	ws.close(code, reason)
+	return nil
+}
+
+func (ws *WebSocket) close(code int, reason string) {
+	ws.mu.Lock()
+	switch ws.state {
+	case Closing, Closed:
+		ws.mu.Unlock()
+	case Connecting:
+		ws.state = Closing
+		ws.mu.Unlock()
+		ws.tr.abort(ErrClosedWhileConnecting)
+	default:
+		ws.state = Closing
+		ws.sendq.push(outgoing{close: true, code: code, reason: reason})
+		ws.mu.Unlock()
+	}
+}
+
+// The transport's reports.
+
+// opened reports a completed handshake.
+func (ws *WebSocket) opened(protocol, extensions string) {
+	ws.events.push(item{kind: itemOpen, protocol: protocol, extensions: extensions})
+}
+
+// message reports a whole message; it waits while the event queue is full. data
+// now belongs to the socket.
+func (ws *WebSocket) message(text bool, data []byte) {
+	ws.events.pushMessage(item{kind: itemMessage, text: text, data: data})
+}
+
+// sent reports n bytes written to the network.
+func (ws *WebSocket) sent(n int) { ws.buffered.Add(^uint64(n - 1)) }
+
+// closed reports the end of the connection; the transport holds nothing after it.
+// A non-nil err means the connection was failed.
+func (ws *WebSocket) closed(code int, reason string, clean bool, err error) {
+	ws.sendq.stop()
+	ws.events.push(item{kind: itemClosed, code: code, reason: reason, clean: clean, err: err})
+}
+
+// dispatchLoop is the socket's dispatcher: it applies each reported change to the
+// state and dispatches its events, one at a time, until "close" has been dispatched.
+func (ws *WebSocket) dispatchLoop() {
+	for {
+		it := ws.events.pop()
+		switch it.kind {
+		case itemOpen:
+			ws.mu.Lock()
+			if ws.state != Connecting { // Close came first: the transport is failing
+				ws.mu.Unlock()
+				continue
+			}
+			ws.state, ws.protocol, ws.extensions = Open, it.protocol, it.extensions
+			ws.mu.Unlock()
+			ws.listeners.dispatch(TypeOpen, &Event{Type: TypeOpen, Target: ws, TimeStamp: time.Now()})
+		case itemMessage:
+			ws.mu.Lock()
+			state, bt := ws.state, ws.binaryType
+			ws.mu.Unlock()
+			if state != Open { // messages that arrive while CLOSING are dropped, as in browsers
+				continue
+			}
+			ev := &MessageEvent{Event: Event{Type: TypeMessage, Target: ws, TimeStamp: time.Now()}, Origin: ws.url.origin}
+			switch {
+			case it.text:
+				ev.Data = bytesToString(it.data)
+			case bt == BinaryTypeArrayBuffer:
+				ev.Data = it.data
+			default:
+				ev.Data = newBlobNoCopy(it.data)
+			}
+			ws.listeners.dispatch(TypeMessage, ev)
+		case itemClosed:
+			ws.mu.Lock()
+			ws.state = Closed
+			ws.mu.Unlock()
+			now := time.Now()
+			if it.err != nil {
+				ws.listeners.dispatch(TypeError, &Event{Type: TypeError, Target: ws, TimeStamp: now, Err: it.err})
+			}
+			ws.listeners.dispatch(TypeClose, &CloseEvent{
+				Event: Event{Type: TypeClose, Target: ws, TimeStamp: now},
+				Code:  it.code, Reason: it.reason, WasClean: it.clean,
+			})
+			ws.listeners.clear()
+			close(ws.done)
+			return
+		}
+	}
+}
+
+// bytesToString returns b as a string without copying; b must never change again.
+func bytesToString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// validUTF8 reports whether a text message may be delivered.
+func validUTF8(b []byte) bool { return utf8.Valid(b) }

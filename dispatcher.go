@@ -54,11 +54,12 @@ func (q *eventQueue) push(it item) {
 	q.mu.Unlock()
 }
 
-// pushMessage queues a message, first waiting while the queue holds
-// maxQueuedMessages of them.
-func (q *eventQueue) pushMessage(it item) {
+// pushMessage queues a message; with wait, it first waits while the queue holds
+// maxQueuedMessages of them. (A browser cannot be told to stop reading, and a
+// JavaScript callback must never block, so the browser backend does not wait.)
+func (q *eventQueue) pushMessage(it item, wait bool) {
 	q.mu.Lock()
-	for q.messages >= maxQueuedMessages {
+	for wait && q.messages >= maxQueuedMessages {
 		q.notFull.Wait()
 	}
 	q.messages++
@@ -87,7 +88,7 @@ func (q *eventQueue) pop() item {
 		q.buf, q.head = q.buf[:0], 0
 	}
 	if it.kind == itemMessage {
-		if q.messages == maxQueuedMessages {
+		if q.messages <= maxQueuedMessages {
 			q.notFull.Signal()
 		}
 		q.messages--

@@ -66,3 +66,7 @@ func invalidStateError(msg string) error {
 func invalidAccessError(msg string) error {
 	return &DOMException{Name: "InvalidAccessError", Message: msg}
 }
+
+// ErrUnsupportedOption is returned by NewWithOptions under GOOS=js GOARCH=wasm for
+// an option that only the native backend has; the error names the option.
+var ErrUnsupportedOption = errors.New("websocket: option not supported by the browser backend")

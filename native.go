@@ -45,6 +45,12 @@ func newTransport(s *WebSocket) (transport, error) {
 
 func (t *nativeTransport) start() { go t.run() }
 
+// send queues m for the writer goroutine.
+func (t *nativeTransport) send(m outgoing) { t.ws.sendq.push(m) }
+
+// pending is 0: BufferedAmount falls as soon as the writer has written a message.
+func (t *nativeTransport) pending() uint64 { return 0 }
+
 func (t *nativeTransport) abort(err error) {
 	t.mu.Lock()
 	if t.failErr == nil {
@@ -184,7 +190,7 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 			conn.Close(ws.StatusInvalidFramePayloadData, "")
 			return ErrInvalidUTF8
 		}
-		t.ws.message(text, data)
+		t.ws.message(text, data, true)
 	}
 }
 

@@ -92,6 +92,12 @@ type transport interface {
 	// abort fails the connection: the transport closes it at once and reports
 	// closed with err.
 	abort(err error)
+	// send hands over a message, or the close request, in Send's order, without
+	// waiting. It is called with the socket's lock held.
+	send(m outgoing)
+	// pending is what the transport holds that BufferedAmount must count besides
+	// what the socket has not yet handed to it (the page's own bufferedAmount).
+	pending() uint64
 }
 
 // WebSocket is a WebSocket connection, with the attributes, methods and events of
@@ -191,7 +197,7 @@ func (ws *WebSocket) ReadyState() ReadyState {
 // BufferedAmount returns the number of bytes passed to Send that have not yet
 // reached the network. As in browsers, it keeps growing with every Send made
 // while CLOSING or CLOSED, although such data is never sent.
-func (ws *WebSocket) BufferedAmount() uint64 { return ws.buffered.Load() }
+func (ws *WebSocket) BufferedAmount() uint64 { return ws.buffered.Load() + ws.tr.pending() }
 
 // BinaryType returns how binary messages are delivered; BinaryTypeBlob by default.
 func (ws *WebSocket) BinaryType() BinaryType {
@@ -323,7 +329,7 @@ func (ws *WebSocket) Send(data any) error {
 		ws.tr.abort(ErrBufferFull)
 		return ErrBufferFull
 	}
-	ws.sendq.push(m)
+	ws.tr.send(m)
 	ws.mu.Unlock()
 	return nil
 }
@@ -366,7 +372,7 @@ func (ws *WebSocket) close(code int, reason string) {
 		ws.tr.abort(ErrClosedWhileConnecting)
 	default:
 		ws.state = Closing
-		ws.sendq.push(outgoing{close: true, code: code, reason: reason})
+		ws.tr.send(outgoing{close: true, code: code, reason: reason})
 		ws.mu.Unlock()
 	}
 }
@@ -378,10 +384,10 @@ func (ws *WebSocket) opened(protocol, extensions string) {
 	ws.events.push(item{kind: itemOpen, protocol: protocol, extensions: extensions})
 }
 
-// message reports a whole message; it waits while the event queue is full. data
-// now belongs to the socket.
-func (ws *WebSocket) message(text bool, data []byte) {
-	ws.events.pushMessage(item{kind: itemMessage, text: text, data: data})
+// message reports a whole message; with wait, it first waits while the event
+// queue is full. data now belongs to the socket.
+func (ws *WebSocket) message(text bool, data []byte, wait bool) {
+	ws.events.pushMessage(item{kind: itemMessage, text: text, data: data}, wait)
 }
 
 // sent reports n bytes written to the network.

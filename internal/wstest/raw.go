@@ -1,0 +1,132 @@
+package wstest
+
+import (
+	"bufio"
+	"crypto/sha1"
+	"encoding/base64"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// acceptKey computes Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 4.2.2).
+func acceptKey(key string) string {
+	h := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+	return base64.StdEncoding.EncodeToString(h[:])
+}
+
+// rawHandshake takes over the connection, answers 101 with the given accept value
+// and extra header lines, then runs after on the raw connection.
+func (h *handler) rawHandshake(w http.ResponseWriter, r *http.Request, accept, extra string, after func(*handler, net.Conn, *bufio.ReadWriter)) {
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer h.track(conn)()
+	brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Accept: " + accept + "\r\n" + extra + "\r\n")
+	if brw.Flush() != nil {
+		return
+	}
+	after(h, conn, brw)
+}
+
+// holdOpen reads and drops whatever comes until the client or Shutdown ends the
+// connection, answering a close frame with an empty one.
+func holdOpen(h *handler, c net.Conn, brw *bufio.ReadWriter) {
+	for {
+		op, _, err := readFrame(brw.Reader)
+		if err != nil {
+			return
+		}
+		if op == 8 {
+			brw.Write([]byte{0x88, 0})
+			brw.Flush()
+			return
+		}
+	}
+}
+
+// ignoreClose reads and drops everything, close frames included, never answering.
+func ignoreClose(h *handler, c net.Conn, brw *bufio.ReadWriter) {
+	io.Copy(io.Discard, brw)
+}
+
+// readFrame reads one client frame and returns its opcode and unmasked payload.
+func readFrame(r *bufio.Reader) (op byte, payload []byte, err error) {
+	var hdr [2]byte
+	if _, err = io.ReadFull(r, hdr[:]); err != nil {
+		return
+	}
+	op = hdr[0] & 0x0f
+	n := uint64(hdr[1] & 0x7f)
+	switch n {
+	case 126:
+		var b [2]byte
+		if _, err = io.ReadFull(r, b[:]); err != nil {
+			return
+		}
+		n = uint64(b[0])<<8 | uint64(b[1])
+	case 127:
+		var b [8]byte
+		if _, err = io.ReadFull(r, b[:]); err != nil {
+			return
+		}
+		n = 0
+		for _, x := range b {
+			n = n<<8 | uint64(x)
+		}
+	}
+	var mask [4]byte
+	if hdr[1]&0x80 != 0 {
+		if _, err = io.ReadFull(r, mask[:]); err != nil {
+			return
+		}
+	}
+	payload = make([]byte, n)
+	if _, err = io.ReadFull(r, payload); err != nil {
+		return
+	}
+	for i := range payload {
+		payload[i] ^= mask[i%4]
+	}
+	return
+}
+
+// silent takes the request and never answers it, until Shutdown.
+func (h *handler) silent(w http.ResponseWriter, r *http.Request) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer h.track(conn)()
+	select {
+	case <-h.done:
+	case <-time.After(2 * time.Minute):
+	}
+}
+
+// badAccept answers 101 with a wrong Sec-WebSocket-Accept.
+func (h *handler) badAccept(w http.ResponseWriter, r *http.Request) {
+	h.rawHandshake(w, r, acceptKey("not the client's key"), "", holdOpen)
+}
+
+// badExtension accepts an extension the client never offered.
+func (h *handler) badExtension(w http.ResponseWriter, r *http.Request) {
+	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "Sec-WebSocket-Extensions: x-unknown-ext\r\n", holdOpen)
+}
+
+// noClose completes the handshake but never answers the client's close frame.
+func (h *handler) noClose(w http.ResponseWriter, r *http.Request) {
+	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "", ignoreClose)
+}
+
+// fragDrop sends the first fragment of a text message, then drops the connection.
+func (h *handler) fragDrop(w http.ResponseWriter, r *http.Request) {
+	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "", func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
+		brw.Write([]byte{0x01, 3, 'h', 'e', 'l'}) // FIN=0, text, "hel"
+		brw.Flush()
+		time.Sleep(50 * time.Millisecond)
+	})
+}

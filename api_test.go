@@ -99,7 +99,9 @@ func TestSendAndCloseWhileConnecting(t *testing.T) {
 		t.Errorf("BufferedAmount after a refused Send = %d, want 0", got)
 	}
 	ws.Close()
-	if got := ws.ReadyState(); got != Closing {
+	// CLOSING at once. In JavaScript the close event waits for a later task; Go has
+	// no tasks, so the dispatcher may already have made it CLOSED.
+	if got := ws.ReadyState(); got != Closing && got != Closed {
 		t.Errorf("ReadyState right after Close while CONNECTING = %v, want CLOSING", got)
 	}
 	want := []step{failed(), closed(1006, "", false)}

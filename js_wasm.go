@@ -37,6 +37,12 @@ func jsResolve(urlCtor js.Value, raw, base string) (href string, ok bool) {
 	return urlCtor.New(raw, base).Get("href").String(), true
 }
 
+// The causes the browser backend can give: browsers hide the details from scripts.
+var (
+	errHandshake = errors.New("websocket: the opening handshake failed (the browser does not tell scripts why)")
+	errBrowser   = errors.New("websocket: the browser reported an error (it does not tell scripts why)")
+)
+
 // jsTransport drives the page's own WebSocket. Its JavaScript listeners only copy
 // what they need and queue it for the socket's dispatcher goroutine: user code
 // never runs inside a js.FuncOf callback.
@@ -48,6 +54,7 @@ type jsTransport struct {
 	mu       sync.Mutex
 	failErr  error
 	sawError bool
+	isOpen   bool
 	done     bool
 }
 
@@ -81,12 +88,15 @@ func (t *jsTransport) start() {
 	}
 	sock, err := newJSWebSocket(t.ws.url.href, protocols)
 	if err != nil {
-		t.ws.closed(1006, "", false, err)
+		t.finish(1006, "", false, err)
 		return
 	}
 	t.sock = sock
 	sock.Set("binaryType", "arraybuffer") // copied once into Go; a Blob would need an async read
 	t.listen("open", func(js.Value) {
+		t.mu.Lock()
+		t.isOpen = true
+		t.mu.Unlock()
 		t.ws.opened(sock.Get("protocol").String(), sock.Get("extensions").String())
 	})
 	t.listen("message", func(e js.Value) {
@@ -103,19 +113,36 @@ func (t *jsTransport) start() {
 	t.listen("error", func(js.Value) {
 		t.mu.Lock()
 		t.sawError = true
+		handshake := !t.isOpen
 		t.mu.Unlock()
+		if handshake {
+			// The handshake failed. Chromium follows with close (1006) at once;
+			// Node's WebSocket never does, so the socket does not wait for it.
+			t.finish(1006, "", false, errHandshake)
+		}
 	})
 	t.listen("close", func(e js.Value) {
-		code, reason, clean := e.Get("code").Int(), e.Get("reason").String(), e.Get("wasClean").Bool()
-		t.release()
 		t.mu.Lock()
 		err := t.failErr
 		if err == nil && t.sawError {
-			err = errors.New("websocket: the browser reported an error (it does not tell scripts why)")
+			err = errBrowser
 		}
 		t.mu.Unlock()
-		t.ws.closed(code, reason, clean, err)
+		t.finish(e.Get("code").Int(), e.Get("reason").String(), e.Get("wasClean").Bool(), err)
 	})
+}
+
+// finish releases everything and reports closed, once.
+func (t *jsTransport) finish(code int, reason string, clean bool, err error) {
+	t.mu.Lock()
+	if t.done {
+		t.mu.Unlock()
+		return
+	}
+	t.done = true
+	t.mu.Unlock()
+	t.release()
+	t.ws.closed(code, reason, clean, err)
 }
 
 // newJSWebSocket calls new WebSocket(url, protocols), turning a thrown exception
@@ -143,6 +170,9 @@ func (t *jsTransport) listen(typ string, f func(js.Value)) {
 // release detaches and frees every js.Func: after the close event nothing of the
 // socket stays behind in JavaScript.
 func (t *jsTransport) release() {
+	if !t.sock.Truthy() {
+		return
+	}
 	for _, typ := range []string{"open", "message", "error", "close"} {
 		t.sock.Set("on"+typ, js.Null())
 	}
@@ -153,6 +183,9 @@ func (t *jsTransport) release() {
 	t.funcs = nil
 }
 
+// abort fails the connection. The socket does not wait for the page's close
+// event: Chromium sends it at once, but Node's WebSocket never does while the
+// server stays silent, and the result must be the same everywhere.
 func (t *jsTransport) abort(err error) {
 	t.mu.Lock()
 	if t.failErr == nil {
@@ -162,6 +195,7 @@ func (t *jsTransport) abort(err error) {
 	if t.sock.Truthy() {
 		t.sock.Call("close")
 	}
+	t.finish(1006, "", false, err)
 }
 
 // send hands m to the page's WebSocket at once; the page buffers it, and its

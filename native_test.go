@@ -339,7 +339,9 @@ func TestSendPastMaxBufferedAmountFails(t *testing.T) {
 }
 
 func TestRelativeURLIsAnErrorNatively(t *testing.T) {
-	if _, err := New("/chat"); !errors.Is(err, ErrSyntax) {
-		t.Errorf("New(\"/chat\") = %v, want ErrSyntax", err)
+	for _, u := range []string{"/chat", "chat", "", "://x", "//example.com/"} {
+		if _, err := New(u); !errors.Is(err, ErrSyntax) {
+			t.Errorf("New(%q) = %v, want ErrSyntax: there is no base URL outside a browser", u, err)
+		}
 	}
 }

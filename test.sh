@@ -1,5 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test of the package: natively with the race detector.
+# Runs every test of the package three times over the same scenario suite:
+#   1. natively, with the race detector;
+#   2. compiled to WASM, in Node with its WHATWG WebSocket (--experimental-websocket);
+#   3. compiled to WASM, in headless Chromium (Debian's /usr/bin/chromium).
+# WASM cannot listen, so the test server (internal/wstest) runs as a process of its
+# own and its URL reaches the WASM tests in BROWSERWS_TEST_SERVER.
 set -euo pipefail
 cd "$(dirname "$0")"
+root=$PWD
+
+echo "== native (go test -race)"
 go test -race -count=1 ./...
+
+for tool in node chromium; do
+  command -v "$tool" >/dev/null || { echo "test.sh: $tool is not installed (Chromium: apt-get install -y chromium)" >&2; exit 1; }
+done
+[ -x .bin/wasmbrowsertest ] || .ci/wasm/build-tools
+
+tmp=$(mktemp -d)
+go build -o "$tmp/wstestserver" ./internal/wstest/cmd/wstestserver
+"$tmp/wstestserver" >"$tmp/url" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do [ -s "$tmp/url" ] && break; sleep 0.1; done
+export BROWSERWS_TEST_SERVER=$(head -n1 "$tmp/url")
+[ -n "$BROWSERWS_TEST_SERVER" ] || { echo "test.sh: the test server did not start" >&2; exit 1; }
+
+echo "== wasm in Node (server $BROWSERWS_TEST_SERVER)"
+GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_node" .
+
+echo "== wasm in headless Chromium"
+GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_chromium" .

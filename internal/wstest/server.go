@@ -75,6 +75,7 @@ func (h *handler) Shutdown() {
 	h.wg.Wait()
 }
 
+// ServeHTTP serves one request of the test server.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.wg.Add(1)
 	defer h.wg.Done()

@@ -128,11 +128,13 @@ func ExampleWebSocket_AddEventListener() {
 	ws.AddEventListener(websocket.MessageListener(func(e *websocket.MessageEvent) {
 		fmt.Println("once:", e.Data)
 	}), websocket.ListenerOptions{Once: true})
-	var reg *websocket.Registration
-	reg = ws.AddEventListener(websocket.MessageListener(func(e *websocket.MessageEvent) {
+	// The listener may run before AddEventListener returns: hand it its
+	// registration through a channel.
+	reg := make(chan *websocket.Registration, 1)
+	reg <- ws.AddEventListener(websocket.MessageListener(func(e *websocket.MessageEvent) {
 		fmt.Println("every:", e.Data)
 		if e.Data == "two" {
-			ws.RemoveEventListener(reg)
+			ws.RemoveEventListener(<-reg)
 			ws.Close()
 		}
 	}))

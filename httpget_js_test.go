@@ -4,13 +4,25 @@ package websocket
 
 import (
 	"errors"
+	"io"
+	"net/http"
 	"syscall/js"
 )
 
-// httpGet fetches url with the JavaScript fetch API and waits for it: Go's
-// net/http does not use fetch under Node, and a listener that waits for a promise
-// is what must not deadlock.
+// httpGet fetches url and waits for it: in a page with net/http, whose transport
+// is the browser's fetch; under Node, where Go's net/http does not use fetch, with
+// fetch called directly. Either way it waits for a JavaScript promise, which is
+// what a listener must be able to do without deadlocking the page.
 func httpGet(url string) (status int, body []byte, err error) {
+	if runtimeName() == "chromium" {
+		resp, err := http.Get(url)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		body, err = io.ReadAll(resp.Body)
+		return resp.StatusCode, body, err
+	}
 	type result struct {
 		status int
 		body   []byte

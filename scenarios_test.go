@@ -148,7 +148,8 @@ func scenarios() []scenario {
 				open: func(ws *WebSocket) {
 					ch := make(chan struct{})
 					go func() { time.Sleep(20 * time.Millisecond); close(ch) }()
-					<-ch // a blocking wait inside a listener
+					<-ch                             // a blocking wait inside a listener
+					time.Sleep(5 * time.Millisecond) // a sleep
 					// and a request that needs the JavaScript event loop in WASM
 					status, _, err := httpGet("http" + strings.TrimPrefix(srv("/record?id=none"), "ws"))
 					if err != nil || status != 404 {

@@ -4,8 +4,6 @@ package websocket
 
 import (
 	"errors"
-	"io"
-	"net/http"
 	"syscall/js"
 )
 
@@ -15,13 +13,7 @@ import (
 // what a listener must be able to do without deadlocking the page.
 func httpGet(url string) (status int, body []byte, err error) {
 	if runtimeName() == "chromium" {
-		resp, err := http.Get(url)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		body, err = io.ReadAll(resp.Body)
-		return resp.StatusCode, body, err
+		return netHTTPGet(url)
 	}
 	type result struct {
 		status int

@@ -2,21 +2,8 @@
 
 package websocket
 
-import (
-	"io"
-	"net/http"
-)
-
 // httpGet fetches url with net/http.
-func httpGet(url string) (status int, body []byte, err error) {
-	resp, err := http.Get(url)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	body, err = io.ReadAll(resp.Body)
-	return resp.StatusCode, body, err
-}
+func httpGet(url string) (status int, body []byte, err error) { return netHTTPGet(url) }
 
 // runtimeName names what runs the tests: "native" here.
 func runtimeName() string { return "native" }

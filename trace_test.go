@@ -2,6 +2,8 @@ package websocket
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -141,4 +143,15 @@ func closed(code int, reason string, clean bool) step {
 // srv joins the test server's base URL and a path with query.
 func srv(pathQuery string) string {
 	return strings.TrimSuffix(serverURL, "/") + pathQuery
+}
+
+// netHTTPGet fetches url with net/http (in a page, its transport is fetch).
+func netHTTPGet(url string) (status int, body []byte, err error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
 }

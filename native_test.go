@@ -53,7 +53,7 @@ func TestNoGoroutineLeftAfterDone(t *testing.T) {
 		rec := record(t, srv(sc.path), sc.opts, sc.react)
 		rec.wait(t)
 	}
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 1000; i++ {
 		ws, err := New(srv("/echo"))
 		if err != nil {
 			t.Fatal(err)

@@ -350,15 +350,25 @@ func (ws *WebSocket) Close() error {
 // error matches ErrSyntax (the code is checked first). Bytes of the reason that are
 // not valid UTF-8 become U+FFFD, as a JavaScript string would.
 func (ws *WebSocket) CloseWithCode(code int, reason string) error {
-	if code != 1000 && (code < 3000 || code > 4999) {
-		return invalidAccessError("the close code must be 1000 or in 3000–4999; " + strconv.Itoa(code) + " is neither")
-	}
-	reason = toUSVString(reason)
-	if len(reason) > 123 {
-		return syntaxError("the close reason must be at most 123 bytes of UTF-8; it has " + strconv.Itoa(len(reason)))
+	reason, err := checkClose(code, reason)
+	if err != nil {
+		return err
 	}
 	ws.close(code, reason)
 	return nil
+}
+
+// checkClose applies close()'s argument rules of the WHATWG standard and returns
+// the reason as it goes on the wire.
+func checkClose(code int, reason string) (string, error) {
+	if code != 1000 && (code < 3000 || code > 4999) {
+		return "", invalidAccessError("the close code must be 1000 or in 3000–4999; " + strconv.Itoa(code) + " is neither")
+	}
+	reason = toUSVString(reason)
+	if len(reason) > 123 {
+		return "", syntaxError("the close reason must be at most 123 bytes of UTF-8; it has " + strconv.Itoa(len(reason)))
+	}
+	return reason, nil
 }
 
 func (ws *WebSocket) close(code int, reason string) {

@@ -198,18 +198,6 @@ func (r *registry) dispatch(typ string, ev any) {
 	}
 }
 
-// has reports whether any listener of typ is registered.
-func (r *registry) has(typ string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, e := range r.entries {
-		if e.typ == typ {
-			return true
-		}
-	}
-	return false
-}
-
 // clear drops every listener, so that a closed socket holds on to no user code.
 func (r *registry) clear() {
 	r.mu.Lock()

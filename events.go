@@ -113,12 +113,38 @@ type registry struct {
 	mu      sync.Mutex
 	entries []*Registration
 	attr    map[string]*Registration
+	added   chan struct{} // closed and replaced when a listener is added; nil until asked for
+}
+
+// addedLocked wakes whoever waits for a new listener.
+func (r *registry) addedLocked() {
+	if r.added != nil {
+		close(r.added)
+		r.added = nil
+	}
+}
+
+// has reports whether a listener of typ is registered and, if not, returns a
+// channel that is closed when one may have been added.
+func (r *registry) has(typ string) (bool, <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range r.entries {
+		if e.typ == typ {
+			return true, nil
+		}
+	}
+	if r.added == nil {
+		r.added = make(chan struct{})
+	}
+	return false, r.added
 }
 
 func (r *registry) add(l EventListener, once bool) *Registration {
 	reg := &Registration{typ: l.EventType(), l: l, once: once}
 	r.mu.Lock()
 	r.entries = append(r.entries, reg)
+	r.addedLocked()
 	r.mu.Unlock()
 	return reg
 }
@@ -168,6 +194,7 @@ func (r *registry) setAttr(typ string, l EventListener) {
 	reg := &Registration{typ: typ, l: l}
 	r.attr[typ] = reg
 	r.entries = append(r.entries, reg)
+	r.addedLocked()
 }
 
 // dispatch calls the listeners of typ registered now, in order. A listener removed

@@ -187,6 +187,24 @@ func TestHandlersSetRightAfterNewSeeEverything(t *testing.T) {
 	}
 }
 
+// A goroutine may be descheduled between New and its next line: handlers set a
+// little later still see everything, as a script's would.
+func TestHandlersSetAfterAPauseSeeEverything(t *testing.T) {
+	ws, err := New(srv("/greet?text=first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // the handshake and the greeting are done by now
+	var got []string
+	ws.OnOpen(func(*Event) { got = append(got, "open") })
+	ws.OnMessage(func(e *MessageEvent) { got = append(got, e.Data.(string)); ws.Close() })
+	ws.OnClose(func(e *CloseEvent) { got = append(got, "close") })
+	<-ws.Done()
+	if diff := cmp.Diff([]string{"open", "first", "close"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestEventsInOrderNeverConcurrent(t *testing.T) {
 	const n = 2000
 	var inside atomic.Int32

@@ -114,6 +114,13 @@ type WebSocket struct {
 	extensions string
 	binaryType BinaryType
 
+	// The setup window: until setupDeadline, or until Done is called, an event
+	// that finds no listener of its type waits for one instead of being dropped.
+	setupDeadline time.Time
+	setupOver     atomic.Bool
+	setupEnd      chan struct{}
+	setupEndOnce  sync.Once
+
 	buffered  atomic.Uint64
 	sendq     sendQueue
 	events    eventQueue
@@ -129,6 +136,12 @@ type WebSocket struct {
 // The URL must be absolute with scheme ws, wss, http (read as ws) or https (read
 // as wss), and have no fragment. Each protocol must be a token and none may repeat.
 // Otherwise New returns an error matching ErrSyntax, and nothing is started.
+//
+// As in JavaScript, an event with no listener when it is dispatched is dropped,
+// and listeners set right after New see every event: for 250 ms after New, or
+// until Done is called, an event that finds no listener of its type waits for one
+// (a JavaScript page runs no event before the script that made the socket ends).
+// Options.OnOpen and the like install handlers before the connection starts.
 func New(url string, protocols ...string) (*WebSocket, error) {
 	return NewWithOptions(url, &Options{Protocols: protocols})
 }
@@ -151,6 +164,7 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 		opts:       *o,
 		binaryType: BinaryTypeBlob,
 		done:       make(chan struct{}),
+		setupEnd:   make(chan struct{}),
 	}
 	ws.opts.Protocols = ws.protocols
 	ws.sendq.init()
@@ -162,6 +176,7 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 	ws.OnMessage(o.OnMessage)
 	ws.OnError(o.OnError)
 	ws.OnClose(o.OnClose)
+	ws.setupDeadline = time.Now().Add(setupWindow)
 	go ws.dispatchLoop()
 	ws.tr.start()
 	return ws, nil
@@ -220,8 +235,60 @@ func (ws *WebSocket) SetBinaryType(t BinaryType) {
 
 // Done returns a channel that is closed once the socket is CLOSED and its "close"
 // event has been dispatched. By then the socket holds no goroutine, timer or
-// callback.
-func (ws *WebSocket) Done() <-chan struct{} { return ws.done }
+// callback. Calling Done also ends the setup window (see New).
+func (ws *WebSocket) Done() <-chan struct{} {
+	ws.endSetup()
+	return ws.done
+}
+
+// setupWindow is how long after New an event with no listener of its type waits
+// for one: JavaScript runs no event before the script that made the socket has
+// finished, and Go code that sets handlers right after New must see the same.
+const setupWindow = 250 * time.Millisecond
+
+func (ws *WebSocket) endSetup() {
+	ws.setupEndOnce.Do(func() {
+		ws.setupOver.Store(true)
+		close(ws.setupEnd)
+	})
+}
+
+// awaitListener is called by the dispatcher before an event of typ: during the
+// setup window, if no listener of typ is registered yet, it waits until one is,
+// the window ends, or Done is called.
+func (ws *WebSocket) awaitListener(typ string) {
+	if ws.setupOver.Load() {
+		return
+	}
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		ok, added := ws.listeners.has(typ)
+		if ok {
+			return
+		}
+		left := time.Until(ws.setupDeadline)
+		if left <= 0 {
+			ws.setupOver.Store(true)
+			return
+		}
+		if timer == nil {
+			timer = time.NewTimer(left)
+		}
+		select {
+		case <-added:
+		case <-ws.setupEnd:
+			return
+		case <-timer.C:
+			ws.setupOver.Store(true)
+			return
+		}
+	}
+}
 
 // OnOpen sets the onopen handler; nil removes it.
 func (ws *WebSocket) OnOpen(fn func(*Event)) {
@@ -417,6 +484,7 @@ func (ws *WebSocket) dispatchLoop() {
 		it := ws.events.pop()
 		switch it.kind {
 		case itemOpen:
+			ws.awaitListener(TypeOpen)
 			ws.mu.Lock()
 			if ws.state != Connecting { // Close came first: the transport is failing
 				ws.mu.Unlock()
@@ -426,6 +494,7 @@ func (ws *WebSocket) dispatchLoop() {
 			ws.mu.Unlock()
 			ws.listeners.dispatch(TypeOpen, &Event{Type: TypeOpen, Target: ws, TimeStamp: time.Now()})
 		case itemMessage:
+			ws.awaitListener(TypeMessage)
 			ws.mu.Lock()
 			state, bt := ws.state, ws.binaryType
 			ws.mu.Unlock()
@@ -443,6 +512,10 @@ func (ws *WebSocket) dispatchLoop() {
 			}
 			ws.listeners.dispatch(TypeMessage, ev)
 		case itemClosed:
+			if it.err != nil {
+				ws.awaitListener(TypeError)
+			}
+			ws.awaitListener(TypeClose)
 			ws.mu.Lock()
 			ws.state = Closed
 			ws.mu.Unlock()
@@ -455,6 +528,7 @@ func (ws *WebSocket) dispatchLoop() {
 				Code:  it.code, Reason: it.reason, WasClean: it.clean,
 			})
 			ws.listeners.clear()
+			ws.endSetup()
 			close(ws.done)
 			return
 		}

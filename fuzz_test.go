@@ -11,7 +11,7 @@ import (
 // what it accepts serializes to an absolute ws: or wss: URL with a host, no
 // fragment, no spaces or controls, that parses again to itself.
 func FuzzParseURL(f *testing.F) {
-	for _, s := range []string{"ws://example.com", "http://a/b?c d", "wss://[::1]:443/x", "ftp://x/", "ws://h/#f", "ws:h", `ws://h\a`, "ws://h/./../a/%2e%2E/b", "", "ws://u:p@h:80/?q"} {
+	for _, s := range []string{"ws://example.com", "http://a/b?c d", "wss://[::1]:443/x", "ftp://x/", "ws://h/#f", "ws:h", `ws://h\a`, "ws://h/./../a/%2e%2E/b", "", "ws://u:p@h:80/?q", "ws:::"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {

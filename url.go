@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -56,6 +57,9 @@ func parseURL(raw string) (parsedURL, error) {
 		return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " has no host")
 	}
 	if strings.Contains(host, ":") {
+		if _, err := netip.ParseAddr(host); err != nil {
+			return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " has an invalid IPv6 host")
+		}
 		host = "[" + host + "]"
 	}
 	port := u.Port()

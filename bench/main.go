@@ -1,0 +1,303 @@
+//go:build !js
+
+// Command wsbench compares github.com/browserws/websocket with raw
+// github.com/coder/websocket (the library it is built on), gorilla/websocket,
+// lxzan/gws, Node's WebSocket and, compiled to WASM in headless Chromium, with the
+// page's own JavaScript WebSocket. Every client talks to the same echo server
+// (coder/websocket on loopback, in a child process), and every figure is also given
+// as a ratio against raw coder/websocket measured in the same run.
+//
+// From the repository root:
+//
+//	go -C bench run . -count 5
+//
+// writes bench/results/results.json, bench/results/rtt.png and the results section
+// of BENCHMARKS.md. Libraries are interleaved within each round, and each figure is
+// the median over the rounds; ratios are medians of the per-round ratios.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"syscall"
+	"time"
+)
+
+var (
+	flagCount     = flag.Int("count", 5, "measured rounds (each library measured once per round, interleaved)")
+	flagTime      = flag.Duration("time", 250*time.Millisecond, "target duration of one sample")
+	flagIdle      = flag.Int("idle", 10000, "sockets for the idle-memory measurement (0 skips it)")
+	flagIdleCount = flag.Int("idlecount", 2, "rounds of the idle-memory measurement")
+	flagNode      = flag.Bool("node", true, "measure Node's WebSocket (node --experimental-websocket)")
+	flagWASM      = flag.Bool("wasm", true, "measure the WASM build in headless Chromium")
+	flagMD        = flag.String("md", "../BENCHMARKS.md", "markdown file whose results section is rewritten (empty: none)")
+	flagOut       = flag.String("out", "results", "directory for results.json and rtt.png")
+	flagQuick     = flag.Bool("quick", false, "fewer sizes, for trying the harness")
+
+	flagServe     = flag.Bool("serve", false, "internal: run the echo server")
+	flagIdleChild = flag.String("idle-child", "", "internal: measure idle memory of this library")
+	flagURL       = flag.String("url", "", "internal: the echo server's base URL")
+	flagCompress  = flag.Bool("compress", false, "internal: offer compression in -idle-child")
+)
+
+// Sizes of the messages.
+var (
+	rttSizes    = []int{16, 1 << 10, 64 << 10, 1 << 20}
+	streamSizes = []int{16, 1 << 10, 64 << 10}
+)
+
+// workload is one measured case.
+type workload struct {
+	Kind     string `json:"kind"` // "rtt", "recv" or "send"
+	Size     int    `json:"size"`
+	Compress bool   `json:"compress"`
+}
+
+func (w workload) String() string {
+	c := "off"
+	if w.Compress {
+		c = "on"
+	}
+	return fmt.Sprintf("%s %s compression %s", w.Kind, sizeName(w.Size), c)
+}
+
+func (w workload) path() string {
+	p := map[string]string{"rtt": "/echo", "recv": "/push", "send": "/sink"}[w.Kind]
+	if w.Compress {
+		return p + "?compress=1"
+	}
+	return p + "?compress=0"
+}
+
+// sample is one measurement: per operation (a round trip, or one streamed message).
+type sample struct {
+	NsPerOp     float64 `json:"ns_per_op"`
+	AllocsPerOp float64 `json:"allocs_per_op"`
+	BytesPerOp  float64 `json:"bytes_per_op"`
+}
+
+// results is everything one run measured; written to results.json.
+type results struct {
+	Machine   map[string]string                `json:"machine"`
+	Command   string                           `json:"command"`
+	Count     int                              `json:"count"`
+	Workloads []workload                       `json:"workloads"`
+	Libraries []string                         `json:"libraries"`
+	Samples   map[string]map[string][]sample   `json:"samples"` // workload → library → one per round
+	Idle      map[string]map[string][]idleStat `json:"idle"`    // "off"/"on" → library → one per round
+	Node      map[string][]sample              `json:"node"`    // workload → one per round
+	NodeExt   map[string]string                `json:"node_extensions"`
+	WASM      map[string]map[string][]sample   `json:"wasm"` // workload → "browserws (wasm)"/"JavaScript" → one per round
+	Errors    []string                         `json:"errors"`
+}
+
+func main() {
+	flag.Parse()
+	switch {
+	case *flagServe:
+		serve()
+		return
+	case *flagIdleChild != "":
+		idleChild(*flagIdleChild, *flagURL, *flagIdle, *flagCompress)
+		return
+	}
+	if *flagQuick {
+		rttSizes = []int{16, 64 << 10}
+		streamSizes = []int{1 << 10}
+	}
+	raiseFileLimit(20000)
+	srv := startServer()
+	defer srv.stop()
+	fmt.Fprintf(os.Stderr, "echo server at %s\n", srv.url)
+
+	res := &results{
+		Machine: machine(),
+		Command: "go -C bench run . " + joinArgs(os.Args[1:]),
+		Count:   *flagCount,
+		Samples: map[string]map[string][]sample{},
+		Idle:    map[string]map[string][]idleStat{},
+		Node:    map[string][]sample{},
+		WASM:    map[string]map[string][]sample{},
+	}
+	for _, l := range libraries {
+		res.Libraries = append(res.Libraries, l.name)
+	}
+	for _, compress := range []bool{false, true} {
+		for _, s := range rttSizes {
+			res.Workloads = append(res.Workloads, workload{"rtt", s, compress})
+		}
+		for _, kind := range []string{"recv", "send"} {
+			for _, s := range streamSizes {
+				res.Workloads = append(res.Workloads, workload{kind, s, compress})
+			}
+		}
+	}
+	runNative(srv.url, res)
+	if *flagNode {
+		runNode(srv.url, res)
+	}
+	if *flagWASM {
+		runWASM(srv.url, res)
+	}
+	if *flagIdle > 0 {
+		runIdle(srv.url, res)
+	}
+	if err := os.MkdirAll(*flagOut, 0o755); err != nil {
+		fatalf("%v", err)
+	}
+	b, _ := json.MarshalIndent(res, "", "  ")
+	if err := os.WriteFile(filepath.Join(*flagOut, "results.json"), b, 0o644); err != nil {
+		fatalf("%v", err)
+	}
+	if err := plotRTT(res, filepath.Join(*flagOut, "rtt.png")); err != nil {
+		res.Errors = append(res.Errors, "plot: "+err.Error())
+	}
+	md := report(res)
+	fmt.Println(md)
+	if *flagMD != "" {
+		if err := updateMarkdown(*flagMD, md); err != nil {
+			fatalf("%v", err)
+		}
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintln(os.Stderr, "error:", e)
+	}
+}
+
+// runNative measures every library on every workload: a calibration pass, then
+// count rounds in which the libraries take turns, in a rotating order.
+func runNative(base string, res *results) {
+	conns := map[workload]map[string]conn{}
+	for _, w := range res.Workloads {
+		conns[w] = map[string]conn{}
+		for _, l := range libraries {
+			c, err := l.dial(base+w.path(), w.Compress)
+			if err != nil {
+				fatalf("%s: dialing %s: %v", l.name, w.path(), err)
+			}
+			conns[w][l.name] = c
+		}
+	}
+	defer func() {
+		for _, m := range conns {
+			for _, c := range m {
+				c.close()
+			}
+		}
+	}()
+
+	// Calibration: the number of operations that takes about -time.
+	ops := map[workload]map[string]int{}
+	for _, w := range res.Workloads {
+		ops[w] = map[string]int{}
+		for _, l := range libraries {
+			n := 1
+			for {
+				s, err := measure(conns[w][l.name], w, n)
+				if err != nil {
+					fatalf("%s %v: %v", l.name, w, err)
+				}
+				el := time.Duration(s.NsPerOp * float64(n))
+				if el >= *flagTime/8 || n >= 1<<22 {
+					n = max(1, int(float64(n)*float64(*flagTime)/float64(el)))
+					break
+				}
+				n *= 2
+			}
+			ops[w][l.name] = n
+		}
+	}
+
+	for r := range *flagCount {
+		start := time.Now()
+		for _, w := range res.Workloads {
+			key := w.String()
+			if res.Samples[key] == nil {
+				res.Samples[key] = map[string][]sample{}
+			}
+			for i := range libraries {
+				l := libraries[(i+r)%len(libraries)]
+				s, err := measure(conns[w][l.name], w, ops[w][l.name])
+				if err != nil {
+					fatalf("%s %v: %v", l.name, w, err)
+				}
+				res.Samples[key][l.name] = append(res.Samples[key][l.name], s)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "native round %d/%d: %v\n", r+1, *flagCount, time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// measure runs n operations of w on c and returns the cost of one. Allocation
+// counts are the whole process's: the server runs in another one.
+func measure(c conn, w workload, n int) (sample, error) {
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	start := time.Now()
+	var err error
+	switch w.Kind {
+	case "rtt":
+		err = c.roundTrips(n, payload(w.Size))
+	case "recv":
+		err = c.receive(n, w.Size)
+	case "send":
+		err = c.send(n, payload(w.Size))
+	}
+	el := time.Since(start)
+	runtime.ReadMemStats(&m1)
+	return sample{
+		NsPerOp:     float64(el.Nanoseconds()) / float64(n),
+		AllocsPerOp: float64(m1.Mallocs-m0.Mallocs) / float64(n),
+		BytesPerOp:  float64(m1.TotalAlloc-m0.TotalAlloc) / float64(n),
+	}, err
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// raiseFileLimit makes room for n open files, as far as the hard limit allows.
+func raiseFileLimit(n uint64) {
+	var lim syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) != nil || lim.Cur >= n {
+		return
+	}
+	lim.Cur = min(n, lim.Max)
+	syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+}
+
+func sizeName(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func joinArgs(args []string) string {
+	s := ""
+	for i, a := range args {
+		if i > 0 {
+			s += " "
+		}
+		s += a
+	}
+	return s
+}

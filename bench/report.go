@@ -1,0 +1,371 @@
+//go:build !js
+
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+)
+
+// The results section of BENCHMARKS.md lies between these two lines; the rest of
+// the file is prose that the bench command keeps.
+const (
+	beginMarker = "<!-- begin results: written by `go -C bench run .`; do not edit by hand -->"
+	endMarker   = "<!-- end results -->"
+)
+
+// updateMarkdown replaces the results section of the file at path with md.
+func updateMarkdown(path, md string) error {
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		b = []byte("# Benchmarks\n\n" + beginMarker + "\n" + endMarker + "\n")
+	} else if err != nil {
+		return err
+	}
+	s := string(b)
+	i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s has no results section (%q … %q)", path, beginMarker, endMarker)
+	}
+	s = s[:i] + beginMarker + "\n\n" + md + "\n" + s[j:]
+	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// stat is the median of one figure over the rounds.
+func stat(ss []sample, f func(sample) float64) float64 {
+	xs := make([]float64, len(ss))
+	for i, s := range ss {
+		xs[i] = f(s)
+	}
+	return median(xs)
+}
+
+func nsOf(s sample) float64     { return s.NsPerOp }
+func allocsOf(s sample) float64 { return s.AllocsPerOp }
+func bytesOf(s sample) float64  { return s.BytesPerOp }
+
+// pairedRatio is the median over the rounds of a[i]/b[i] (time ratio).
+func pairedRatio(a, b []sample) float64 {
+	n := min(len(a), len(b))
+	if n == 0 {
+		return math.NaN()
+	}
+	xs := make([]float64, n)
+	for i := range n {
+		xs[i] = a[i].NsPerOp / b[i].NsPerOp
+	}
+	return median(xs)
+}
+
+func fmtDur(ns float64) string {
+	switch {
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.1f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}
+
+func fmtRate(ns float64, size int) string {
+	perSec := 1e9 / ns
+	mb := perSec * float64(size) / 1e6
+	if perSec >= 1e4 {
+		return fmt.Sprintf("%.0fk msg/s, %.1f MB/s", perSec/1e3, mb)
+	}
+	return fmt.Sprintf("%.0f msg/s, %.1f MB/s", perSec, mb)
+}
+
+// report renders the results as markdown.
+func report(res *results) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	m := res.Machine
+	p("Run: `%s` — %d rounds, libraries interleaved in a rotating order within each round.\n\n", res.Command, res.Count)
+	p("Machine: %s, %s CPUs (shared with other jobs: expect noise), %s RAM; Linux %s; %s; Node %s; %s.\n\n",
+		m["cpu"], m["cpus"], m["memory"], m["kernel"], m["go"], m["node"], m["chromium"])
+
+	p("### Targets\n\n")
+	p("| target | measured | holds |\n| --- | --- | --- |\n")
+	for _, t := range targets(res) {
+		p("| %s | %s | %s |\n", t.name, t.value, yesNo(t.ok))
+	}
+	p("\n")
+
+	cols := append([]string{}, res.Libraries...)
+	for _, compress := range []bool{false, true} {
+		p("### Round trip, compression %s\n\n", onOff(compress))
+		p("Time for one message to go to the echo server and back (median); in brackets the ratio to raw coder/websocket in the same rounds (lower is better).\n\n")
+		header(&b, "size", cols, len(res.Node) > 0)
+		for _, w := range res.Workloads {
+			if w.Kind != "rtt" || w.Compress != compress {
+				continue
+			}
+			row(&b, res, w, func(ss []sample) string { return fmtDur(stat(ss, nsOf)) }, false)
+		}
+		p("\n")
+		for _, kind := range []string{"recv", "send"} {
+			what := map[string]string{
+				"recv": "server → client: the server writes messages as fast as it can, the client counts them",
+				"send": "client → server: the client sends as fast as it can (browserws and Node stay under 4 MiB of bufferedAmount), the server counts",
+			}[kind]
+			p("### Streaming %s, compression %s\n\n", kind, onOff(compress))
+			p("One-way, many messages in flight (%s). Throughput (median); in brackets the throughput ratio to raw coder/websocket (higher is better).\n\n", what)
+			header(&b, "size", cols, len(res.Node) > 0)
+			for _, w := range res.Workloads {
+				if w.Kind != kind || w.Compress != compress {
+					continue
+				}
+				size := w.Size
+				row(&b, res, w, func(ss []sample) string { return fmtRate(stat(ss, nsOf), size) }, true)
+			}
+			p("\n")
+		}
+	}
+
+	p("### Allocations\n\n")
+	p("Allocations and bytes allocated per operation in the client process (a round trip is two messages; a streamed message is one), median; in brackets the difference to raw coder/websocket per message.\n\n")
+	p("| workload |")
+	for _, c := range cols {
+		p(" %s |", c)
+	}
+	p("\n|---|")
+	for range cols {
+		p("---|")
+	}
+	p("\n")
+	for _, w := range res.Workloads {
+		m := res.Samples[w.String()]
+		base := m[baseline]
+		p("| %s |", w)
+		for _, c := range cols {
+			a, by := stat(m[c], allocsOf), stat(m[c], bytesOf)
+			if c == baseline {
+				p(" %.1f allocs, %s |", a, fmtBytes(by))
+				continue
+			}
+			d := (a - stat(base, allocsOf)) / msgsPerOp(w)
+			p(" %.1f allocs (%+.1f), %s |", a, d, fmtBytes(by))
+		}
+		p("\n")
+	}
+	p("\n")
+
+	if len(res.Idle) > 0 {
+		p("### Idle sockets\n\n")
+		p("Memory held per open idle socket (live heap + goroutine stacks after GC, over %d sockets in one client process, the server in another), median; in brackets the ratio to raw coder/websocket. Every socket can receive: each library's reading goroutine waits.\n\n", *flagIdle)
+		p("| compression |")
+		for _, c := range cols {
+			p(" %s |", c)
+		}
+		p("\n|---|")
+		for range cols {
+			p("---|")
+		}
+		p("\n")
+		for _, key := range []string{"off", "on"} {
+			m := res.Idle[key]
+			if m == nil {
+				continue
+			}
+			base := idleMedian(m[baseline])
+			p("| %s |", key)
+			for _, c := range cols {
+				st := idleMedian(m[c])
+				p(" %s, %.1f goroutines", fmtBytes(st.BytesPerSocket), st.GoroutinesPerSocket)
+				if c != baseline {
+					p(" (%.2f×)", st.BytesPerSocket/base.BytesPerSocket)
+				}
+				p(" |")
+			}
+			p("\n")
+		}
+		p("\n")
+	}
+
+	if len(res.WASM) > 0 {
+		p("### WASM in headless Chromium\n\n")
+		p("The same page runs the same work through this package (GOOS=js) and through plain JavaScript `WebSocket` code, against the same echo server; in brackets browserws's throughput as a fraction of plain JavaScript's (higher is better).\n\n")
+		p("| workload | plain JavaScript | browserws (wasm) |\n|---|---|---|\n")
+		keys := make([]string, 0, len(res.WASM))
+		for k := range res.WASM {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return workloadLess(res, keys[i], keys[j]) })
+		for _, k := range keys {
+			js, gw := res.WASM[k]["JavaScript"], res.WASM[k]["browserws (wasm)"]
+			p("| %s | %s | %s (%.2f×) |\n", k, fmtDur(stat(js, nsOf)), fmtDur(stat(gw, nsOf)), 1/pairedRatio(gw, js))
+		}
+		p("\n")
+	}
+	if len(res.Errors) > 0 {
+		p("### Errors in this run\n\n")
+		for _, e := range res.Errors {
+			p("- %s\n", e)
+		}
+		p("\n")
+	}
+	p("![Round-trip time by message size](bench/results/rtt.png)\n")
+	return b.String()
+}
+
+func workloadLess(res *results, a, b string) bool {
+	ia, ib := len(res.Workloads), len(res.Workloads)
+	for i, w := range res.Workloads {
+		if w.String() == a {
+			ia = i
+		}
+		if w.String() == b {
+			ib = i
+		}
+	}
+	if ia != ib {
+		return ia < ib
+	}
+	return a < b
+}
+
+func msgsPerOp(w workload) float64 {
+	if w.Kind == "rtt" {
+		return 2
+	}
+	return 1
+}
+
+func idleMedian(ss []idleStat) idleStat {
+	var b, g []float64
+	for _, s := range ss {
+		b = append(b, s.BytesPerSocket)
+		g = append(g, s.GoroutinesPerSocket)
+	}
+	return idleStat{BytesPerSocket: median(b), GoroutinesPerSocket: median(g)}
+}
+
+func fmtBytes(n float64) string {
+	switch {
+	case math.Abs(n) >= 1<<20:
+		return fmt.Sprintf("%.2f MiB", n/(1<<20))
+	case math.Abs(n) >= 10<<10:
+		return fmt.Sprintf("%.1f KiB", n/(1<<10))
+	}
+	return fmt.Sprintf("%.0f B", n)
+}
+
+func header(b *strings.Builder, first string, cols []string, node bool) {
+	fmt.Fprintf(b, "| %s |", first)
+	for _, c := range cols {
+		fmt.Fprintf(b, " %s |", c)
+	}
+	if node {
+		fmt.Fprintf(b, " Node WebSocket |")
+	}
+	fmt.Fprintf(b, "\n|---|")
+	for range cols {
+		fmt.Fprintf(b, "---|")
+	}
+	if node {
+		fmt.Fprintf(b, "---|")
+	}
+	fmt.Fprintf(b, "\n")
+}
+
+// row writes one table row: each library's figure, and its ratio to the baseline
+// (a time ratio, or with throughput its inverse).
+func row(b *strings.Builder, res *results, w workload, cell func([]sample) string, throughput bool) {
+	m := res.Samples[w.String()]
+	base := m[baseline]
+	fmt.Fprintf(b, "| %s |", sizeName(w.Size))
+	ratio := func(ss []sample) float64 {
+		r := pairedRatio(ss, base)
+		if throughput {
+			r = 1 / r
+		}
+		return r
+	}
+	for _, name := range res.Libraries {
+		ss := m[name]
+		if name == baseline {
+			fmt.Fprintf(b, " %s |", cell(ss))
+			continue
+		}
+		fmt.Fprintf(b, " %s (%.2f×) |", cell(ss), ratio(ss))
+	}
+	if len(res.Node) > 0 {
+		if ss := res.Node[w.String()]; len(ss) > 0 {
+			fmt.Fprintf(b, " %s (%.2f×) |", cell(ss), ratio(ss))
+		} else {
+			fmt.Fprintf(b, " – |")
+		}
+	}
+	fmt.Fprintf(b, "\n")
+}
+
+type target struct {
+	name, value string
+	ok          bool
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+// targets checks the goals of issue #5 against the measured medians, taking the
+// worst case over sizes and compression settings.
+func targets(res *results) []target {
+	var ts []target
+	worst := func(kind string, throughput bool) (float64, string) {
+		w0, at := math.NaN(), ""
+		for _, w := range res.Workloads {
+			if w.Kind != kind {
+				continue
+			}
+			m := res.Samples[w.String()]
+			r := pairedRatio(m["browserws"], m[baseline])
+			if throughput {
+				r = 1 / r
+			}
+			if math.IsNaN(w0) || (throughput && r < w0) || (!throughput && r > w0) {
+				w0, at = r, w.String()
+			}
+		}
+		return w0, at
+	}
+	r, at := worst("rtt", false)
+	ts = append(ts, target{"round trip ≤ 1.05× raw coder/websocket", fmt.Sprintf("worst %.2f× (%s)", r, at), r <= 1.05})
+	r1, at1 := worst("recv", true)
+	r2, at2 := worst("send", true)
+	if r2 < r1 {
+		r1, at1 = r2, at2
+	}
+	ts = append(ts, target{"streaming ≥ 0.95× raw", fmt.Sprintf("worst %.2f× (%s)", r1, at1), r1 >= 0.95})
+	extra, at := math.Inf(-1), ""
+	for _, w := range res.Workloads {
+		m := res.Samples[w.String()]
+		d := (stat(m["browserws"], allocsOf) - stat(m[baseline], allocsOf)) / msgsPerOp(w)
+		if d > extra {
+			extra, at = d, w.String()
+		}
+	}
+	ts = append(ts, target{"≤ 1 extra allocation per message", fmt.Sprintf("worst %+.1f (%s)", extra, at), extra <= 1.05})
+	if m := res.Idle["off"]; m != nil {
+		ir := idleMedian(m["browserws"]).BytesPerSocket / idleMedian(m[baseline]).BytesPerSocket
+		ts = append(ts, target{"idle socket memory ≤ 1.2× raw", fmt.Sprintf("%.2f× (compression off)", ir), ir <= 1.2})
+	}
+	if len(res.WASM) > 0 {
+		wr, at := math.Inf(1), ""
+		for k, m := range res.WASM {
+			r := 1 / pairedRatio(m["browserws (wasm)"], m["JavaScript"])
+			if r < wr {
+				wr, at = r, k
+			}
+		}
+		ts = append(ts, target{"WASM ≥ 0.8× plain JavaScript throughput", fmt.Sprintf("worst %.2f× (%s)", wr, at), wr >= 0.8})
+	}
+	return ts
+}

@@ -1,0 +1,210 @@
+//go:build !js
+
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	cws "github.com/coder/websocket"
+)
+
+// The echo server every client of every library talks to: github.com/coder/websocket
+// on loopback, in a process of its own, so that the client process measures only the
+// client's time, allocations and memory. Its paths:
+//
+//	/echo  sends every message back, with the same type
+//	/push  on a text message "n size", sends n binary messages of size bytes
+//	/sink  reads messages; on the text message "end" it answers the text "ok"
+//
+// The query parameter compress=1 accepts permessage-deflate (context takeover, as
+// browsers offer it); without it compression is refused.
+
+// serve runs the echo server, prints its base URL (ws://127.0.0.1:port) on stdout
+// and serves until stdin is closed.
+func serve() {
+	raiseFileLimit(20000)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fatalf("listen: %v", err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(handle)}
+	go srv.Serve(ln)
+	fmt.Printf("ws://%s\n", ln.Addr())
+	io.Copy(io.Discard, os.Stdin)
+	srv.Close()
+}
+
+func handle(w http.ResponseWriter, r *http.Request) {
+	mode := cws.CompressionDisabled
+	if r.URL.Query().Get("compress") == "1" {
+		mode = cws.CompressionContextTakeover
+	}
+	c, err := cws.Accept(w, r, &cws.AcceptOptions{
+		OriginPatterns:  []string{"*"}, // browsers send their page's origin
+		CompressionMode: mode,
+	})
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(-1)
+	ctx := r.Context()
+	switch r.URL.Path {
+	case "/echo":
+		for {
+			typ, rd, err := c.Reader(ctx)
+			if err != nil {
+				return
+			}
+			wr, err := c.Writer(ctx, typ)
+			if err != nil {
+				return
+			}
+			buf := bufPool.Get().(*[]byte)
+			_, err = io.CopyBuffer(wr, rd, *buf)
+			bufPool.Put(buf)
+			if err != nil {
+				return
+			}
+			if err := wr.Close(); err != nil {
+				return
+			}
+		}
+	case "/push":
+		for {
+			_, cmd, err := c.Read(ctx)
+			if err != nil {
+				return
+			}
+			var n, size int
+			if _, err := fmt.Sscan(string(cmd), &n, &size); err != nil {
+				c.Close(cws.StatusUnsupportedData, "bad command")
+				return
+			}
+			msg := payload(size)
+			for range n {
+				if err := c.Write(ctx, cws.MessageBinary, msg); err != nil {
+					return
+				}
+			}
+		}
+	case "/sink":
+		for {
+			typ, rd, err := c.Reader(ctx)
+			if err != nil {
+				return
+			}
+			if typ == cws.MessageText {
+				b, err := io.ReadAll(rd)
+				if err != nil {
+					return
+				}
+				if string(b) == "end" {
+					if err := c.Write(ctx, cws.MessageText, []byte("ok")); err != nil {
+						return
+					}
+				}
+				continue
+			}
+			buf := bufPool.Get().(*[]byte)
+			_, err = io.CopyBuffer(io.Discard, rd, *buf)
+			bufPool.Put(buf)
+			if err != nil {
+				return
+			}
+		}
+	default:
+		c.Close(cws.StatusPolicyViolation, "unknown path")
+	}
+}
+
+// bufPool holds the copy buffers of the echo and sink loops: an idle connection
+// holds none.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+var (
+	payloadMu    sync.Mutex
+	payloadCache = map[int][]byte{}
+)
+
+// payload returns the message of size bytes every library sends and receives:
+// lower-case letters and spaces from a fixed pseudo-random sequence, which deflate
+// shrinks to about 60 %, so that compression has work to do. Shared; never modify it.
+func payload(size int) []byte {
+	payloadMu.Lock()
+	defer payloadMu.Unlock()
+	if b, ok := payloadCache[size]; ok {
+		return b
+	}
+	b := make([]byte, size)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		if x%7 == 0 {
+			b[i] = ' '
+		} else {
+			b[i] = 'a' + byte(x%26)
+		}
+	}
+	payloadCache[size] = b
+	return b
+}
+
+// serverProcess is the echo server, run as a child process of the bench binary.
+type serverProcess struct {
+	url   string
+	cmd   *exec.Cmd
+	stdin io.Closer
+}
+
+// startServer re-executes this binary with -serve and reads the URL it prints.
+func startServer() *serverProcess {
+	exe, err := os.Executable()
+	if err != nil {
+		fatalf("%v", err)
+	}
+	cmd := exec.Command(exe, "-serve")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		fatalf("starting the server process: %v", err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		fatalf("the server process printed no URL: %v", err)
+	}
+	return &serverProcess{url: strings.TrimSpace(line), cmd: cmd, stdin: stdin}
+}
+
+func (s *serverProcess) stop() {
+	s.stdin.Close()
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// pushCommand is the /push request for n messages of size bytes.
+func pushCommand(n, size int) string { return strconv.Itoa(n) + " " + strconv.Itoa(size) }
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "wsbench: "+format+"\n", args...)
+	os.Exit(1)
+}

@@ -170,3 +170,69 @@ func ExampleNewWithOptions() {
 	// open: "chat" ""
 	// close: 1005
 }
+
+// Close starts the closing handshake; the close event reports what the server
+// sent back. ReadyState is CLOSING until then.
+func ExampleWebSocket_Close() {
+	srv := echoServer()
+	defer srv.Close()
+
+	ws, _ := websocket.New(wsURL(srv))
+	ws.OnOpen(func(e *websocket.Event) {
+		ws.Close()
+		fmt.Println("after Close:", ws.ReadyState())
+		fmt.Println("Close again:", ws.Close()) // nothing happens while CLOSING
+	})
+	ws.OnClose(func(e *websocket.CloseEvent) {
+		fmt.Println("close:", e.Code, e.WasClean, ws.ReadyState())
+	})
+	<-ws.Done()
+	// Output:
+	// after Close: CLOSING
+	// Close again: <nil>
+	// close: 1005 true CLOSED
+}
+
+// OnMessage gets text as a string and binary data as the binary type says: a
+// *Blob by default, as in browsers.
+func ExampleWebSocket_OnMessage() {
+	srv := echoServer()
+	defer srv.Close()
+
+	ws, _ := websocket.New(wsURL(srv))
+	ws.OnOpen(func(e *websocket.Event) {
+		ws.Send("text")
+		ws.Send([]byte("binary"))
+	})
+	ws.OnMessage(func(e *websocket.MessageEvent) {
+		switch data := e.Data.(type) {
+		case string:
+			fmt.Println("string:", data)
+		case *websocket.Blob:
+			fmt.Println("blob:", data.Size(), "bytes:", data.Text())
+			ws.Close()
+		}
+	})
+	<-ws.Done()
+	// Output:
+	// string: text
+	// blob: 6 bytes: binary
+}
+
+// Options set limits a browser decides by itself. A message over MaxMessageSize
+// fails the connection (the server gets close code 1009): error, then close 1006.
+func ExampleOptions() {
+	srv := echoServer()
+	defer srv.Close()
+
+	ws, _ := websocket.NewWithOptions(wsURL(srv), &websocket.Options{
+		MaxMessageSize: 1 << 10,
+		OnOpen:         func(e *websocket.Event) { e.Target.Send(make([]byte, 4<<10)) },
+		OnError:        func(e *websocket.Event) { fmt.Println("error:", e.Err != nil) },
+		OnClose:        func(e *websocket.CloseEvent) { fmt.Println("close:", e.Code, e.WasClean) },
+	})
+	<-ws.Done()
+	// Output:
+	// error: true
+	// close: 1006 false
+}

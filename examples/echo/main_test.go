@@ -1,0 +1,63 @@
+//go:build !js
+
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	cws "github.com/coder/websocket"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestEchoAsInTheBrowser(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(hello))
+	t.Cleanup(srv.Close)
+	var out bytes.Buffer
+	if err := run(&out, "ws"+strings.TrimPrefix(srv.URL, "http")); err != nil {
+		t.Fatal(err)
+	}
+	// What the JavaScript original logs in a browser against the same server.
+	want := `[open] Connection established
+Sending to server
+[message] Data received from server: Hello, John!
+[close] Connection closed cleanly, code=1000 reason=bye
+`
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+func TestEchoServerDies(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := cws.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		c.Read(r.Context())
+		time.Sleep(50 * time.Millisecond)
+		c.CloseNow() // no close frame: the "server process killed" case
+	}))
+	t.Cleanup(srv.Close)
+	var out bytes.Buffer
+	if err := run(&out, "ws"+strings.TrimPrefix(srv.URL, "http")); err != nil {
+		t.Fatal(err)
+	}
+	want := `[open] Connection established
+Sending to server
+[close] Connection died
+`
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+func TestEchoBadURL(t *testing.T) {
+	if err := run(&bytes.Buffer{}, "ftp://example.com/"); err == nil || !strings.Contains(err.Error(), "SyntaxError") {
+		t.Fatalf("run(ftp://…) = %v, want a SyntaxError", err)
+	}
+}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the package three times over the same scenario suite:
-#   1. natively, with the race detector;
+#   1. natively, with the race detector (this also runs the examples' tests);
 #   2. compiled to WASM, in Node with its WHATWG WebSocket (--experimental-websocket);
-#   3. compiled to WASM, in headless Chromium (Debian's /usr/bin/chromium).
+#   3. compiled to WASM, in headless Chromium (Debian's /usr/bin/chromium);
+# then the chat example end to end (its page in headless Chromium, nested module
+# examples/chat/e2e).
 # WASM cannot listen, so the test server (internal/wstest) runs as a process of its
 # own and its URL reaches the WASM tests in BROWSERWS_TEST_SERVER.
 set -euo pipefail
@@ -31,3 +33,6 @@ GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_node" .
 
 echo "== wasm in headless Chromium"
 GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_chromium" .
+
+echo "== chat example end to end (WASM page in headless Chromium + native client)"
+(cd examples/chat/e2e && go test -count=1 ./...)

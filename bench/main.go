@@ -138,9 +138,17 @@ func main() {
 			}
 		}
 	}
-	runNative(srv.url, res)
+	var node *nodeRunner
 	if *flagNode {
-		runNode(srv.url, res)
+		node = newNodeRunner(srv.url, res)
+	}
+	runNative(srv.url, res, func(r int) {
+		if node != nil {
+			node.round(r, res)
+		}
+	})
+	if node != nil {
+		node.cleanup()
 	}
 	if *flagWASM {
 		runWASM(srv.url, res)
@@ -171,8 +179,9 @@ func main() {
 }
 
 // runNative measures every library on every workload: a calibration pass, then
-// count rounds in which the libraries take turns, in a rotating order.
-func runNative(base string, res *results) {
+// count rounds in which the libraries take turns, in a rotating order. At the end
+// of each round it calls also(round), for Node's measurements.
+func runNative(base string, res *results, also func(int)) {
 	conns := map[workload]map[string]conn{}
 	for _, w := range res.Workloads {
 		conns[w] = map[string]conn{}
@@ -231,6 +240,7 @@ func runNative(base string, res *results) {
 			}
 		}
 		fmt.Fprintf(os.Stderr, "native round %d/%d: %v\n", r+1, *flagCount, time.Since(start).Round(time.Millisecond))
+		also(r)
 	}
 }
 

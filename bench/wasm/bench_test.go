@@ -1,0 +1,302 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/browserws/websocket"
+)
+
+// config is what the bench command passes in BROWSERWS_BENCH_CONFIG.
+type config struct {
+	Count     int        `json:"count"`
+	TargetMS  float64    `json:"target_ms"`
+	Workloads []workload `json:"workloads"`
+}
+
+type workload struct {
+	Name     string `json:"name"`
+	Kind     string `json:"kind"` // "rtt", "recv" or "send"
+	Size     int    `json:"size"`
+	Compress bool   `json:"compress"`
+}
+
+func (w workload) url(base string) string {
+	p := map[string]string{"rtt": "/echo", "recv": "/push", "send": "/sink"}[w.Kind]
+	if w.Compress {
+		return base + p + "?compress=1"
+	}
+	return base + p + "?compress=0"
+}
+
+// result is one sample, printed as a line "WSBENCH {json}" for the bench command.
+type result struct {
+	Name    string  `json:"name"`
+	Impl    string  `json:"impl"` // "browserws (wasm)" or "JavaScript"
+	Round   int     `json:"round"`
+	NsPerOp float64 `json:"ns_per_op"`
+}
+
+func TestBench(t *testing.T) {
+	base := os.Getenv("BROWSERWS_BENCH_SERVER")
+	if base == "" {
+		t.Skip("BROWSERWS_BENCH_SERVER is not set: the bench command runs this test")
+	}
+	cfg := config{Count: 3, TargetMS: 250, Workloads: []workload{{"rtt 16 B compression off", "rtt", 16, false}}}
+	if s := os.Getenv("BROWSERWS_BENCH_CONFIG"); s != "" {
+		if err := json.Unmarshal([]byte(s), &cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jsRun := js.Global().Get("Function").New("url", "kind", "size", "n", jsSource)
+	impls := []struct {
+		name string
+		run  func(w workload, n int) (time.Duration, error)
+	}{
+		{"browserws (wasm)", func() func(workload, int) (time.Duration, error) {
+			socks := map[string]*goSocket{}
+			return func(w workload, n int) (time.Duration, error) {
+				s := socks[w.url(base)]
+				if s == nil {
+					var err error
+					if s, err = dialGo(w.url(base)); err != nil {
+						return 0, err
+					}
+					socks[w.url(base)] = s
+				}
+				return s.run(w, n)
+			}
+		}()},
+		{"JavaScript", func(w workload, n int) (time.Duration, error) {
+			v, err := await(jsRun.Invoke(w.url(base), w.Kind, w.Size, n))
+			if err != nil {
+				return 0, err
+			}
+			return time.Duration(v.Float() * 1e6), nil // milliseconds
+		}},
+	}
+	target := time.Duration(cfg.TargetMS * float64(time.Millisecond))
+	ops := map[string]int{}
+	for _, w := range cfg.Workloads {
+		for _, im := range impls {
+			n := 1
+			for {
+				el, err := im.run(w, n)
+				if err != nil {
+					t.Fatalf("%s %s: %v", im.name, w.Name, err)
+				}
+				if el >= target/8 || n >= 1<<22 {
+					n = max(1, int(float64(n)*float64(target)/float64(max(el, time.Microsecond))))
+					break
+				}
+				n *= 2
+			}
+			ops[w.Name+"\x00"+im.name] = n
+		}
+	}
+	for r := range cfg.Count {
+		for _, w := range cfg.Workloads {
+			for i := range impls {
+				im := impls[(i+r)%len(impls)]
+				n := ops[w.Name+"\x00"+im.name]
+				el, err := im.run(w, n)
+				if err != nil {
+					t.Fatalf("%s %s: %v", im.name, w.Name, err)
+				}
+				b, _ := json.Marshal(result{w.Name, im.name, r, float64(el.Nanoseconds()) / float64(n)})
+				fmt.Printf("WSBENCH %s\n", b)
+			}
+		}
+	}
+}
+
+// await waits for a JavaScript promise.
+func await(p js.Value) (js.Value, error) {
+	type outcome struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan outcome, 1)
+	then := js.FuncOf(func(_ js.Value, args []js.Value) any { ch <- outcome{v: args[0]}; return nil })
+	catch := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ch <- outcome{err: errors.New(args[0].Call("toString").String())}
+		return nil
+	})
+	defer then.Release()
+	defer catch.Release()
+	p.Call("then", then, catch)
+	o := <-ch
+	return o.v, o.err
+}
+
+// goSocket is one browserws socket, used as JavaScript code would use it: the
+// message handler does the work.
+type goSocket struct {
+	ws   *websocket.WebSocket
+	kind string
+	n    int
+	size int
+	msg  []byte
+	// count is touched by the dispatcher only, between a run's start and its end.
+	count int
+	done  chan error
+}
+
+func dialGo(url string) (*goSocket, error) {
+	s := &goSocket{done: make(chan error, 1)}
+	opened := make(chan error, 1)
+	ws, err := websocket.NewWithOptions(url, &websocket.Options{
+		OnOpen:    func(*websocket.Event) { opened <- nil },
+		OnMessage: s.onMessage,
+		OnError:   func(e *websocket.Event) { opened <- e.Err },
+	})
+	if err != nil {
+		return nil, err
+	}
+	ws.SetBinaryType(websocket.BinaryTypeArrayBuffer)
+	s.ws = ws
+	return s, <-opened
+}
+
+func (s *goSocket) onMessage(e *websocket.MessageEvent) {
+	switch s.kind {
+	case "rtt":
+		if d, ok := e.Data.([]byte); !ok || len(d) != len(s.msg) {
+			s.done <- errors.New("bad echo")
+			return
+		}
+		s.count++
+		if s.count < s.n {
+			s.ws.Send(s.msg)
+		} else {
+			s.done <- nil
+		}
+	case "recv":
+		s.count++
+		if s.count == s.n {
+			s.done <- nil
+		}
+	case "send":
+		if e.Data == "ok" {
+			s.done <- nil
+		}
+	}
+}
+
+func (s *goSocket) run(w workload, n int) (time.Duration, error) {
+	s.kind, s.n, s.size, s.count = w.Kind, n, w.Size, 0
+	s.msg = payload(w.Size)
+	start := time.Now()
+	switch w.Kind {
+	case "rtt":
+		s.ws.Send(s.msg)
+	case "recv":
+		s.ws.Send(fmt.Sprintf("%d %d", n, w.Size))
+	case "send":
+		for range n {
+			if s.ws.BufferedAmount() > 4<<20 {
+				for s.ws.BufferedAmount() > 2<<20 {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			s.ws.Send(s.msg)
+		}
+		s.ws.Send("end")
+	}
+	err := <-s.done
+	return time.Since(start), err
+}
+
+var payloads = map[int][]byte{}
+
+// payload is the bench's message: letters and spaces from a fixed xorshift
+// sequence, the same as the native and JavaScript sides send.
+func payload(size int) []byte {
+	if b, ok := payloads[size]; ok {
+		return b
+	}
+	b := make([]byte, size)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		if x%7 == 0 {
+			b[i] = ' '
+		} else {
+			b[i] = 'a' + byte(x%26)
+		}
+	}
+	payloads[size] = b
+	return b
+}
+
+// jsSource is the plain-JavaScript side: function(url, kind, size, n) returns a
+// promise of the milliseconds that n operations took, on a socket kept open
+// between calls.
+const jsSource = `
+const g = globalThis.__wsbench || (globalThis.__wsbench = { socks: new Map(), payloads: new Map() });
+function payload(size) {
+  let b = g.payloads.get(size);
+  if (b) return b;
+  b = new Uint8Array(size);
+  let x = 2463534242 >>> 0;
+  for (let i = 0; i < size; i++) {
+    x = (x ^ (x << 13)) >>> 0;
+    x = (x ^ (x >>> 17)) >>> 0;
+    x = (x ^ (x << 5)) >>> 0;
+    b[i] = x % 7 === 0 ? 32 : 97 + (x % 26);
+  }
+  g.payloads.set(size, b);
+  return b;
+}
+function open() {
+  const have = g.socks.get(url);
+  if (have) return Promise.resolve(have);
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => { g.socks.set(url, ws); resolve(ws); };
+    ws.onerror = () => reject(new Error('cannot connect to ' + url));
+  });
+}
+return open().then(async (ws) => {
+  const start = performance.now();
+  if (kind === 'rtt') {
+    const msg = payload(size);
+    await new Promise((resolve, reject) => {
+      let count = 0;
+      ws.onmessage = (e) => {
+        if (e.data.byteLength !== size) return reject(new Error('bad echo'));
+        if (++count < n) ws.send(msg); else resolve();
+      };
+      ws.send(msg);
+    });
+  } else if (kind === 'recv') {
+    await new Promise((resolve) => {
+      let count = 0;
+      ws.onmessage = () => { if (++count === n) resolve(); };
+      ws.send(n + ' ' + size);
+    });
+  } else {
+    const msg = payload(size);
+    const ok = new Promise((resolve) => { ws.onmessage = (e) => { if (e.data === 'ok') resolve(); }; });
+    for (let i = 0; i < n; i++) {
+      if (ws.bufferedAmount > 4 << 20) {
+        while (ws.bufferedAmount > 2 << 20) await new Promise((r) => setTimeout(r, 1));
+      }
+      ws.send(msg);
+    }
+    ws.send('end');
+    await ok;
+  }
+  return performance.now() - start;
+});
+`

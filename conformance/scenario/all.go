@@ -1,0 +1,221 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Shorthands for scenario scripts.
+func send(text string) Action          { return Action{Do: "send", Text: text} }
+func closeCode(c int, r string) Action { return Action{Do: "closeCode", Code: c, Reason: r} }
+func closeNoArgs() Action              { return Action{Do: "close"} }
+func attrs() Action                    { return Action{Do: "attrs"} }
+func acts(a ...Action) []Action        { return a }
+
+// Reasons shared by documented differences.
+const (
+	nodeNoLocation = "Node has no document, so there is no base URL: a relative URL is a SyntaxError (as natively)."
+	nativeNoBase   = "Natively there is no document to resolve a relative URL against, so New returns ErrSyntax " +
+		"(documented in API.md: \"A relative URL is an error natively\"); in WASM the page's URL is the base, as in Chromium."
+)
+
+// All returns every scenario: the package's scenario suite (scenarios_test.go),
+// then cases drawn from the WHATWG WebSockets Standard and web-platform-tests'
+// websockets/ directory.
+func All() []Scenario {
+	all := append(suite(), constructor()...)
+	all = append(all, closing()...)
+	all = append(all, sending()...)
+	all = append(all, serverSide()...)
+	return all
+}
+
+// suite is the package's own scenario suite, as data.
+func suite() []Scenario {
+	closeOnMessage := func(c int, r string) []Action { return acts(closeCode(c, r)) }
+	return []Scenario{
+		{Name: "echo then close(1000, done)", Source: "suite", URL: "{ws}/echo",
+			OnOpen: acts(send("hello")), OnMessage: closeOnMessage(1000, "done")},
+		{Name: "server closes with 4000 bye", Source: "suite", URL: "{ws}/close?code=4000&reason=bye"},
+		{Name: "server sends an empty close frame", Source: "suite", URL: "{ws}/close?code=1005"},
+		{Name: "client close() without code, echoing server", Source: "suite", URL: "{ws}/echo",
+			AddID: true, CheckServer: true, OnOpen: acts(closeNoArgs())},
+		{Name: "server drops TCP after the handshake", Source: "suite", URL: "{ws}/drop"},
+		{Name: "server sends invalid UTF-8 text", Source: "suite", URL: "{ws}/badutf8", AddID: true, CheckServer: true,
+			Differs: map[string]string{
+				"native": "The close frame the client sends differs: RFC 6455 (sections 7.1.7 and 8.1) requires 1007 for invalid UTF-8 " +
+					"and the native backend sends 1007; Chromium sends 1002. What the page sees (error, then close 1006) is the same.",
+				"node": "Node's WebSocket drops the TCP connection without a close frame.",
+			}},
+		{Name: "handshake refused with 403", Source: "suite", URL: "{ws}/reject?status=403"},
+		{Name: "server selects a protocol that was not offered", Source: "suite", URL: "{ws}/protocol?pick=zzz", Protocols: []string{"a", "b"}},
+		{Name: "server selects no protocol when some were offered", Source: "suite", URL: "{ws}/protocol?pick=", Protocols: []string{"a"}},
+		{Name: "server selects a protocol differing only in case", Source: "suite", URL: "{ws}/protocol?pick=A", Protocols: []string{"a"}},
+		{Name: "server selects an offered protocol", Source: "suite", URL: "{ws}/protocol?mode=select",
+			Protocols: []string{"chat", "superchat"}, OnOpen: acts(send("x")), OnMessage: closeOnMessage(1000, "")},
+		{Name: "blob is the default binary type", Source: "suite", URL: "{ws}/echo",
+			OnOpen: acts(Action{Do: "sendBytes", Text: "abc"}), OnMessage: closeOnMessage(1000, "")},
+		{Name: "arraybuffer binary type", Source: "suite", URL: "{ws}/echo",
+			OnOpen:    acts(Action{Do: "binaryType", Text: "arraybuffer"}, Action{Do: "sendBlob", Text: "xyz"}),
+			OnMessage: closeOnMessage(1000, "")},
+		{Name: "listener sends 50 ping-pongs then closes", Source: "suite", URL: "{ws}/echo", AddID: true, CheckServer: true,
+			OnOpen: acts(send("0")),
+			OnMessage: acts(
+				Action{Do: "closeCode", Code: 3001, Reason: "enough", If: "text:49"},
+				Action{Do: "sendNext", Unless: "text:49"},
+			)},
+		{Name: "listener that blocks does not stall the socket", Source: "suite", URL: "{ws}/echo",
+			OnOpen: acts(Action{Do: "block", Size: 25}, send("after block")), OnMessage: closeOnMessage(1000, "ok")},
+		{Name: "server speaks first", Source: "suite", URL: "{ws}/greet?text=hello", OnMessage: closeOnMessage(1000, "")},
+		{Name: "server accepts with a wrong Sec-WebSocket-Accept", Source: "suite", URL: "{ws}/badaccept"},
+		{Name: "server accepts an extension that was not offered", Source: "suite", URL: "{ws}/badext"},
+		{Name: "server drops TCP in the middle of a fragmented message", Source: "suite", URL: "{ws}/fragdrop"},
+	}
+}
+
+// constructor: the constructor's URL and protocol rules (WPT Create-*.any.js,
+// WHATWG "The WebSocket(url, protocols) constructor").
+func constructor() []Scenario {
+	ctor := func(name, src, url string, protocols ...string) Scenario {
+		return Scenario{Name: name, Source: src, URL: url, Protocols: protocols, Now: acts(closeNoArgs())}
+	}
+	open := func(name, src, url string, protocols ...string) Scenario {
+		return Scenario{Name: name, Source: src, URL: url, Protocols: protocols, OnOpen: acts(attrs(), closeCode(1000, ""))}
+	}
+	return []Scenario{
+		ctor("url with a space in the host", "wpt:Create-invalid-urls", "ws://foo bar.com/"),
+		ctor("ftp: scheme", "wpt:Create-invalid-urls", "ftp://{host}/"),
+		ctor("mailto: URL", "wpt:Create-invalid-urls", "mailto:example@example.org"),
+		ctor("about:blank", "wpt:Create-invalid-urls", "about:blank"),
+		ctor("empty fragment", "wpt:Create-invalid-urls", "{ws}/#"),
+		ctor("fragment", "wpt:Create-invalid-urls", "{ws}/#test"),
+		ctor("fragment only", "wpt:Create-invalid-urls", "#test"),
+		ctor("wrong scheme (data:)", "wpt:Create-wrong-scheme", "data:text/plain,hello"),
+		ctor("unparsable URL (bad port)", "whatwg", "ws://{host}99999/"),
+		func() Scenario {
+			s := open("relative URL /echo", "wpt:Create-valid-url-relative.tentative", "/echo")
+			s.Differs = map[string]string{"native": nativeNoBase, "node": nodeNoLocation, "wasm-node": nodeNoLocation}
+			return s
+		}(),
+		open("http: URL is read as ws:", "wpt:Create-http-urls", "{http}/echo"),
+		ctor("https: URL is read as wss:", "wpt:Create-http-urls", "https://{host}/echo"),
+		ctor("URL without a path reads back with /", "wpt:Create-valid-url", "{ws}"),
+		ctor("default port is dropped from url", "wpt:Create-verify-url-set-default-port", "ws://127.0.0.1:80/x"),
+		ctor("wss default port is dropped from url", "wpt:Create-Secure-verify-url-set-default-port", "wss://127.0.0.1:443/x"),
+		ctor("non-default port is kept in url", "wpt:Create-verify-url-set-non-default-port", "ws://127.0.0.1:8080/x"),
+		ctor("uppercase scheme and host are lowercased", "whatwg", "WS://LOCALHOST:{deadport}/Path"),
+		ctor("space and quote in the query are percent-encoded", "wpt:Create-Secure-url-with-space", `{ws}/echo?a b"c`),
+		ctor("non-ASCII path is percent-encoded", "whatwg", "{ws}/échο/☃"),
+		ctor("dot segments are removed", "whatwg", "{ws}/a/./b/../echo"),
+		ctor("ws: without slashes", "whatwg", "ws:{host}/echo"),
+		ctor("userinfo is kept", "whatwg", "ws://user:pw@{host}/echo"),
+		ctor("IPv6 literal", "whatwg", "ws://[0:0::1]:{deadport}/"),
+		open("valid URL with an array of protocols", "wpt:Create-valid-url-array-protocols", "{ws}/protocol?mode=select", "echo", "chat"),
+		open("valid URL with an empty protocol list", "wpt:Create-valid-url-protocol-empty", "{ws}/echo"),
+		ctor("protocol is the empty string", "wpt:Create-valid-url-protocol-empty", "{ws}/echo", ""),
+		ctor("protocol with a space", "wpt:Create-protocol-with-space", "{ws}/echo", "ec ho"),
+		ctor("protocol with an ASCII separator", "wpt:Create-asciiSep-protocol-string", "{ws}/echo", "/echo"),
+		ctor("non-ASCII protocol", "wpt:Create-nonAscii-protocol-string", "{ws}/echo", "\u0080echo"),
+		ctor("repeated protocols", "wpt:Create-protocols-repeated", "{ws}/echo", "chat", "chat"),
+		ctor("protocols repeated in different case", "wpt:Create-protocols-repeated-case-insensitive", "{ws}/echo", "chat", "CHAT"),
+		{Name: "initial attributes", Source: "wpt:bufferedAmount-initial, binaryType-blob", URL: "{ws}/echo",
+			Now: acts(attrs(), closeNoArgs(), attrs())},
+		{Name: "send before open throws InvalidStateError", Source: "wpt:Send-before-open", URL: "{ws}/echo",
+			Now: acts(send("hi"), closeNoArgs())},
+		{Name: "close while connecting", Source: "whatwg", URL: "{ws}/echo", Now: acts(closeNoArgs(), attrs(), send("late"), attrs()),
+			OnClose: acts(attrs())},
+		{Name: "connection refused", Source: "wpt:Create-blocked-port", URL: "ws://127.0.0.1:{deadport}/"},
+		{Name: "blocked port (25)", Source: "wpt:Create-blocked-port", URL: "ws://127.0.0.1:25/"},
+	}
+}
+
+// closing: close() argument rules and the closing handshake (WPT Close-*.any.js).
+func closing() []Scenario {
+	var out []Scenario
+	for _, c := range []int{0, 999, 1001, 1005, 1006, 1015, 2999, 5000, 65535} {
+		out = append(out, Scenario{Name: fmt.Sprintf("close(%d) throws InvalidAccessError", c), Source: "wpt:Close-" + fmt.Sprint(c),
+			URL: "{ws}/echo", OnOpen: acts(closeCode(c, "reason"), attrs(), closeCode(1000, ""))})
+	}
+	reason123 := strings.Repeat("x", 123)
+	return append(out, []Scenario{
+		{Name: "close(1000, reason) is echoed", Source: "wpt:Close-1000-reason", URL: "{ws}/echo", AddID: true, CheckServer: true,
+			OnOpen: acts(closeCode(1000, "Clean Close"), attrs())},
+		{Name: "close(3000) verify code", Source: "wpt:Close-3000-verify-code", URL: "{ws}/echo", AddID: true, CheckServer: true,
+			OnOpen: acts(closeCode(3000, ""))},
+		{Name: "close(4999, reason)", Source: "wpt:Close-4999-reason", URL: "{ws}/echo", AddID: true, CheckServer: true,
+			OnOpen: acts(closeCode(4999, "Close not Normal"))},
+		{Name: "close with a 123-byte reason", Source: "whatwg", URL: "{ws}/echo", AddID: true, CheckServer: true,
+			OnOpen: acts(closeCode(1000, reason123))},
+		{Name: "close with a 124-byte reason throws SyntaxError", Source: "wpt:Close-Reason-124Bytes", URL: "{ws}/echo",
+			OnOpen: acts(closeCode(1000, "{x*124}"), attrs(), closeCode(1000, ""))},
+		{Name: "reason length counts UTF-8 bytes (62 x é = 124 bytes)", Source: "whatwg", URL: "{ws}/echo",
+			OnOpen: acts(closeCode(3000, "{é*62}"), closeCode(3000, "{é*61}"))},
+		{Name: "close with an unpaired surrogate in the reason", Source: "wpt:Close-reason-unpaired-surrogates", URL: "{ws}/echo",
+			AddID: true, CheckServer: true, OnOpen: acts(closeCode(1000, "{lone}"))},
+		{Name: "close() twice and readyState CLOSING", Source: "wpt:Close-readyState-Closing", URL: "{ws}/echo",
+			OnOpen: acts(closeNoArgs(), attrs(), closeCode(3000, "again"), attrs()), OnClose: acts(attrs(), closeNoArgs(), attrs())},
+		{Name: "send while CLOSING and CLOSED grows bufferedAmount", Source: "whatwg", URL: "{ws}/echo",
+			OnOpen:  acts(closeNoArgs(), send("abc"), Action{Do: "sendBytes", Size: 5}, attrs()),
+			OnClose: acts(send("xy"), attrs())},
+		{Name: "close in onopen drops a message that arrives while CLOSING", Source: "whatwg", URL: "{ws}/greet?text=hi",
+			OnOpen: acts(closeCode(1000, "bye"))},
+	}...)
+}
+
+// sending: send() and message data (WPT Send-*.any.js, binaryType-*).
+func sending() []Scenario {
+	echo := func(name, src string, a ...Action) Scenario {
+		return Scenario{Name: name, Source: src, URL: "{ws}/echo", OnOpen: append(a, attrs()), OnMessage: acts(closeCode(1000, ""))}
+	}
+	return []Scenario{
+		echo("send an empty string", "wpt:Send-0byte-data", send("")),
+		echo("send text and read bufferedAmount", "wpt:Send-data", send("Message to send")),
+		echo("send 65000 bytes of text", "wpt:Send-65K-data", send("{x*65000}")),
+		echo("send UTF-8 text", "wpt:Send-unicode-data", send("¥¥¥¥¥¥")),
+		echo("send a paired surrogate", "wpt:Send-paired-surrogates", send("\U00010407")),
+		echo("send an unpaired surrogate", "wpt:Send-unpaired-surrogates", send("{lone}")),
+		echo("send an ArrayBuffer (blob back)", "wpt:Send-binary-arraybuffer", Action{Do: "sendBytes", Size: 15}),
+		echo("send an ArrayBuffer (arraybuffer back)", "wpt:Send-binary-arraybuffer",
+			Action{Do: "binaryType", Text: "arraybuffer"}, Action{Do: "sendBytes", Size: 15}),
+		echo("send a Uint8Array view", "wpt:Send-binary-arraybufferview-uint8-offset",
+			Action{Do: "binaryType", Text: "arraybuffer"}, Action{Do: "sendView", Offset: 2, Size: 8}),
+		echo("send a Blob", "wpt:Send-binary-blob", Action{Do: "sendBlob", Text: "blob data"}),
+		echo("send 65000 bytes binary", "wpt:Send-binary-65K-arraybuffer", Action{Do: "binaryType", Text: "arraybuffer"},
+			Action{Do: "sendBytes", Size: 65000}),
+		echo("binaryType set to an invalid value is ignored", "wpt:binaryType-wrong-value",
+			Action{Do: "binaryType", Text: "notBlobOrArrayBuffer"}, Action{Do: "sendBytes", Text: "x"}),
+		{Name: "binaryType changed between two messages", Source: "whatwg", URL: "{ws}/echo",
+			OnOpen: acts(Action{Do: "sendBytes", Text: "one"}, Action{Do: "sendBytes", Text: "two"}),
+			OnMessage: acts(Action{Do: "binaryType", Text: "arraybuffer", If: "blob:3:one"},
+				Action{Do: "closeCode", Code: 1000, If: "arraybuffer:3:two"}, Action{Do: "closeCode", Code: 1000, If: "blob:3:two"})},
+		{Name: "messages keep their order (text and binary)", Source: "whatwg", URL: "{ws}/echo",
+			OnOpen:    acts(send("1"), Action{Do: "sendBytes", Text: "2"}, send("3"), Action{Do: "sendBlob", Text: "4"}, send("end")),
+			OnMessage: acts(Action{Do: "closeCode", Code: 1000, If: "text:end"})},
+	}
+}
+
+// serverSide: what the server does (server-initiated closes, failures, extensions).
+func serverSide() []Scenario {
+	return []Scenario{
+		{Name: "server close 1000 with a reason after a message", Source: "wpt:Close-server-initiated-close",
+			URL: "{ws}/close?code=1000&reason=bye&greet=hi"},
+		{Name: "server close 1001", Source: "whatwg", URL: "{ws}/close?code=1001&reason=going"},
+		{Name: "server close 1011", Source: "whatwg", URL: "{ws}/close?code=1011"},
+		{Name: "server close 3500 with a UTF-8 reason", Source: "whatwg", URL: "{ws}/close?code=3500&reason=%C3%A9t%C3%A9%20%E2%98%83"},
+		{Name: "server close after a delay, client closes meanwhile", Source: "whatwg", URL: "{ws}/close?code=4001&delay_ms=200",
+			OnOpen: acts(closeCode(4002, "mine")), AddID: true, CheckServer: true},
+		{Name: "handshake refused with 404", Source: "whatwg", URL: "{ws}/reject?status=404"},
+		{Name: "handshake refused with 500", Source: "whatwg", URL: "{ws}/reject?status=500"},
+		{Name: "server drops TCP after a message", Source: "whatwg", URL: "{ws}/drop?greet=hi&delay_ms=50"},
+		{Name: "permessage-deflate is negotiated", Source: "wpt:Create-extensions-empty", URL: "{ws}/echo",
+			OnOpen: acts(attrs(), closeCode(1000, ""))},
+		{Name: "no extension when the server declines", Source: "wpt:Create-extensions-empty", URL: "{ws}/echo?compress=0",
+			OnOpen: acts(attrs(), closeCode(1000, ""))},
+		{Name: "1 MiB binary message", Source: "whatwg", URL: "{ws}/large?size=1048576",
+			OnOpen: acts(Action{Do: "binaryType", Text: "arraybuffer"}), OnMessage: acts(closeCode(1000, ""))},
+		{Name: "three greetings then close", Source: "whatwg", URL: "{ws}/greet?text=g&n=3",
+			OnMessage: acts(Action{Do: "closeCode", Code: 1000})},
+		{Name: "flood of 100 small messages then server close", Source: "whatwg", URL: "{ws}/flood?n=100&size=8",
+			OnOpen: acts(Action{Do: "binaryType", Text: "arraybuffer"})},
+	}
+}

@@ -75,3 +75,15 @@ func TestFaultServerIgnoresCloseFrame(t *testing.T) {
 	t.Logf("closed after %v", time.Since(start).Round(time.Millisecond))
 	checkNoLeak(t)
 }
+
+// A server that drops the connection in the middle of a fragmented message: the
+// part already received is not delivered, and, as in Chromium, only "close" 1006
+// follows (coder/websocket alone would report the part as a whole message).
+func TestFaultDropMidFragment(t *testing.T) {
+	rec := record(t, srv("/fragdrop"), Options{}, react{})
+	want := []step{opened(), closed(1006, "", false)}
+	if diff := cmp.Diff(want, rec.wait(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	checkNoLeak(t)
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	ws "github.com/coder/websocket"
@@ -35,6 +36,10 @@ type nativeTransport struct {
 	// writer ends, read after it has ended.
 	closeErr  error
 	closeSent outgoing
+
+	// connEnded is set once a read from the network connection fails: a message
+	// read whole after that was cut short (see read).
+	connEnded atomic.Bool
 }
 
 func newTransport(s *WebSocket) (transport, error) {
@@ -131,6 +136,7 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		defer cancel()
 	}
 	client, own := httpClient(o.HTTPClient)
+	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded}
 	if own != nil {
 		// Connections of a failed handshake would otherwise idle in the pool.
 		defer own.CloseIdleConnections()
@@ -174,6 +180,40 @@ func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
 	return &http.Client{Transport: own, CheckRedirect: noRedirects}, own
 }
 
+// endTracker wraps the handshake's transport so that the connection it upgrades
+// to sets ended when a read from it fails.
+type endTracker struct {
+	rt    http.RoundTripper
+	ended *atomic.Bool
+}
+
+func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt := e.rt
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	resp, err := rt.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
+		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
+			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended}
+		}
+	}
+	return resp, err
+}
+
+type endBody struct {
+	io.ReadWriteCloser
+	ended *atomic.Bool
+}
+
+func (b *endBody) Read(p []byte) (int, error) {
+	n, err := b.ReadWriteCloser.Read(p)
+	if err != nil {
+		b.ended.Store(true)
+	}
+	return n, err
+}
+
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // read delivers messages until the connection ends, and returns why it ended.
@@ -181,6 +221,11 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 	ctx := context.Background()
 	for {
 		typ, data, err := conn.Read(ctx)
+		if err == nil && t.connEnded.Load() {
+			// coder/websocket reads the end of the connection inside a message as
+			// the end of the message; Chromium drops such a message.
+			err = io.ErrUnexpectedEOF
+		}
 		if err != nil {
 			return err
 		}

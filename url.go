@@ -30,6 +30,7 @@ func parseURL(raw string) (parsedURL, error) {
 	} else {
 		s = strings.ReplaceAll(s, `\`, "/")
 	}
+	s = decodeHostEscapes(s)
 	u, err := url.Parse(s)
 	if err != nil {
 		return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " is invalid: " + err.Error())
@@ -52,15 +53,18 @@ func parseURL(raw string) (parsedURL, error) {
 			return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " is invalid: " + err.Error())
 		}
 	}
-	host := strings.ToLower(u.Hostname())
+	host, ok := strings.ToLower(u.Hostname()), true
 	if host == "" {
 		return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " has no host")
 	}
 	if strings.Contains(host, ":") {
-		if _, err := netip.ParseAddr(host); err != nil {
+		a, err := netip.ParseAddr(host)
+		if err != nil || !a.Is6() || a.Zone() != "" {
 			return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " has an invalid IPv6 host")
 		}
-		host = "[" + host + "]"
+		host = "[" + serializeIPv6(a) + "]"
+	} else if host, ok = parseDomain(host); !ok {
+		return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " has an invalid host")
 	}
 	port := u.Port()
 	if port != "" {
@@ -91,6 +95,42 @@ func parseURL(raw string) (parsedURL, error) {
 		href += "?" + encodeQuery(u.RawQuery)
 	}
 	return parsedURL{href: href, origin: origin, secure: scheme == "wss"}, nil
+}
+
+// serializeIPv6 writes an IPv6 address as the WHATWG URL standard does: eight
+// pieces in lowercase hex, the first longest run of two or more zero pieces
+// written "::", and no dotted IPv4 tail ("[::ffff:1.2.3.4]" reads back as
+// "[::ffff:102:304]").
+func serializeIPv6(a netip.Addr) string {
+	b := a.As16()
+	var pieces [8]uint16
+	for i := range pieces {
+		pieces[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+	}
+	start, length := -1, 1
+	for i := 0; i < 8; {
+		j := i
+		for j < 8 && pieces[j] == 0 {
+			j++
+		}
+		if j-i > length {
+			start, length = i, j-i
+		}
+		i = max(j, i+1)
+	}
+	var sb strings.Builder
+	for i := 0; i < 8; i++ {
+		if i == start {
+			sb.WriteString("::")
+			i += length - 1
+			continue
+		}
+		if i > 0 && i != start+length {
+			sb.WriteByte(':')
+		}
+		sb.WriteString(strconv.FormatUint(uint64(pieces[i]), 16))
+	}
+	return sb.String()
 }
 
 func queryPart(u *url.URL) string {

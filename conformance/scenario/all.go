@@ -83,7 +83,14 @@ func constructor() []Scenario {
 		return Scenario{Name: name, Source: src, URL: url, Protocols: protocols, OnOpen: acts(attrs(), closeCode(1000, ""))}
 	}
 	return []Scenario{
-		ctor("url with a space in the host", "wpt:Create-invalid-urls", "ws://foo bar.com/"),
+		func() Scenario {
+			s := ctor("url with a space in the host", "wpt:Create-invalid-urls", "ws://foo bar.com/")
+			why := "Chromium accepts a space in a host and escapes it (`ws://foo%20bar.com/`), against the WHATWG URL " +
+				"standard (a space is a forbidden host code point) and the web-platform-test, which expect a SyntaxError, " +
+				"as Firefox and Safari throw. The package follows the standard: the host can never resolve anyway."
+			s.Differs = map[string]string{"native": why, "wasm-chromium": why, "wasm-node": why}
+			return s
+		}(),
 		ctor("ftp: scheme", "wpt:Create-invalid-urls", "ftp://{host}/"),
 		ctor("mailto: URL", "wpt:Create-invalid-urls", "mailto:example@example.org"),
 		ctor("about:blank", "wpt:Create-invalid-urls", "about:blank"),
@@ -110,6 +117,11 @@ func constructor() []Scenario {
 		ctor("ws: without slashes", "whatwg", "ws:{host}/echo"),
 		ctor("userinfo is kept", "whatwg", "ws://user:pw@{host}/echo"),
 		ctor("IPv6 literal", "whatwg", "ws://[0:0::1]:{deadport}/"),
+		ctor("IPv6 literal with an IPv4 tail", "whatwg", "ws://[::FFFF:127.0.0.1]:{deadport}/"),
+		ctor("IPv4 host in short form", "whatwg", "ws://127.1:{deadport}/"),
+		ctor("IPv4 host in hex and octal", "whatwg", "ws://0x7F.0.0.01:{deadport}/"),
+		ctor("percent-encoded host", "whatwg", "ws://%31%32%37.0.0.1:{deadport}/"),
+		ctor("non-ASCII host is IDNA-encoded", "whatwg", "ws://BÜCHER.example:{deadport}/"),
 		open("valid URL with an array of protocols", "wpt:Create-valid-url-array-protocols", "{ws}/protocol?mode=select", "echo", "chat"),
 		open("valid URL with an empty protocol list", "wpt:Create-valid-url-protocol-empty", "{ws}/echo"),
 		ctor("protocol is the empty string", "wpt:Create-valid-url-protocol-empty", "{ws}/echo", ""),
@@ -185,9 +197,9 @@ func sending() []Scenario {
 		echo("binaryType set to an invalid value is ignored", "wpt:binaryType-wrong-value",
 			Action{Do: "binaryType", Text: "notBlobOrArrayBuffer"}, Action{Do: "sendBytes", Text: "x"}),
 		{Name: "binaryType changed between two messages", Source: "whatwg", URL: "{ws}/echo",
-			OnOpen: acts(Action{Do: "sendBytes", Text: "one"}, Action{Do: "sendBytes", Text: "two"}),
-			OnMessage: acts(Action{Do: "binaryType", Text: "arraybuffer", If: "blob:3:one"},
-				Action{Do: "closeCode", Code: 1000, If: "arraybuffer:3:two"}, Action{Do: "closeCode", Code: 1000, If: "blob:3:two"})},
+			OnOpen: acts(send("switch"), Action{Do: "sendBytes", Text: "two"}),
+			OnMessage: acts(Action{Do: "binaryType", Text: "arraybuffer", If: "text:switch"},
+				Action{Do: "closeCode", Code: 1000, Unless: "text:switch"})},
 		{Name: "messages keep their order (text and binary)", Source: "whatwg", URL: "{ws}/echo",
 			OnOpen:    acts(send("1"), Action{Do: "sendBytes", Text: "2"}, send("3"), Action{Do: "sendBlob", Text: "4"}, send("end")),
 			OnMessage: acts(Action{Do: "closeCode", Code: 1000, If: "text:end"})},

@@ -66,7 +66,8 @@ type Action struct {
 	Code   int    `json:"code,omitempty"`
 	Reason string `json:"reason,omitempty"`
 	// If, in OnMessage, runs the action only for a message whose data description
-	// is If; Unless skips it for that one.
+	// is If; Unless skips it for that one. (The JavaScript driver reads a Blob's
+	// bytes after the handler, so a condition cannot match blob data.)
 	If     string `json:"if,omitempty"`
 	Unless string `json:"unless,omitempty"`
 	// Desc is Describe's result, filled in for the JavaScript driver.

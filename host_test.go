@@ -1,0 +1,28 @@
+package websocket
+
+import "testing"
+
+// Hosts as the WHATWG URL parser (and Chromium) serializes them.
+func TestHostSerialization(t *testing.T) {
+	for in, want := range map[string]string{
+		"ws://127.1/":                 "ws://127.0.0.1/",
+		"ws://0x7F.0.0.01:9/":         "ws://127.0.0.1:9/",
+		"ws://%31%32%37.0.0.1/":       "ws://127.0.0.1/",
+		"ws://2130706433/":            "ws://127.0.0.1/",
+		"ws://BÜCHER.example/":        "ws://xn--bcher-kva.example/",
+		"ws://münchen.de/a":           "ws://xn--mnchen-3ya.de/a",
+		"ws://例え.テスト/":                "ws://xn--r8jz45g.xn--zckzah/",
+		"ws://user@%65xample.com:81/": "ws://user@example.com:81/",
+		"ws://example.com./":          "ws://example.com./",
+	} {
+		u, err := parseURL(in)
+		if err != nil || u.href != want {
+			t.Errorf("parseURL(%q) = %q, %v; want %q", in, u.href, err, want)
+		}
+	}
+	for _, bad := range []string{"ws://1.2.3.4.5/", "ws://256.0.0.1/", "ws://1.2.3.09/", "ws://a%2Fb/", "ws://a%40b/", "ws://0x100000000/"} {
+		if u, err := parseURL(bad); err == nil {
+			t.Errorf("parseURL(%q) = %q, want a SyntaxError", bad, u.href)
+		}
+	}
+}

@@ -17,54 +17,100 @@ type outgoing struct {
 const noCloseCode = 1005
 
 // sendQueue is a socket's queue of outgoing messages. Send appends to it without
-// waiting; the transport takes from it and reports every message it has written,
-// which lowers bufferedAmount.
+// waiting; the transport's writer takes from it and reports every message it has
+// written, which lowers bufferedAmount.
+//
+// The writer goroutine runs only while there is something to write: push starts
+// one when none runs, and it ends when it finds the queue empty, so that an idle
+// socket holds no writer goroutine. Once the writer has taken the close request,
+// or has retired after a failed write, no writer starts again.
 type sendQueue struct {
 	mu      sync.Mutex
-	ready   sync.Cond
 	buf     []outgoing
 	head    int
 	stopped bool
+	write   func() // the writer, started as a goroutine; nil until the transport can write, and once retired
+	running bool   // a writer goroutine owns the queue
+	writers sync.WaitGroup
 }
 
-func (q *sendQueue) init() { q.ready.L = &q.mu }
+// startWriter lets push start write as a goroutine from now on.
+func (q *sendQueue) startWriter(write func()) {
+	q.mu.Lock()
+	q.write = write
+	start := q.startLocked()
+	q.mu.Unlock()
+	if start {
+		go q.write()
+	}
+}
+
+// startLocked reports whether the caller must start a writer, and counts it.
+func (q *sendQueue) startLocked() bool {
+	if q.running || q.stopped || q.write == nil || q.head == len(q.buf) {
+		return false
+	}
+	q.running = true
+	q.writers.Add(1)
+	return true
+}
 
 // push appends m; it reports false, dropping m, once the queue is stopped.
 func (q *sendQueue) push(m outgoing) bool {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	if q.stopped {
+		q.mu.Unlock()
 		return false
 	}
 	if q.head > 0 && q.head == len(q.buf) {
 		q.buf, q.head = q.buf[:0], 0
 	}
 	q.buf = append(q.buf, m)
-	q.ready.Signal()
+	start := q.startLocked()
+	q.mu.Unlock()
+	if start {
+		go q.write()
+	}
 	return true
 }
 
-// next waits for the oldest entry and takes it; ok is false once the queue is stopped.
+// next takes the oldest entry for the writer. When there is none, or the queue is
+// stopped, it reports false and the writer must end (calling writerDone). Taking the
+// close request retires the writer: no other starts after it.
 func (q *sendQueue) next() (m outgoing, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for q.head == len(q.buf) && !q.stopped {
-		q.ready.Wait()
-	}
-	if q.stopped {
+	if q.stopped || q.head == len(q.buf) {
+		q.running = false
 		return outgoing{}, false
 	}
 	m = q.buf[q.head]
 	q.buf[q.head] = outgoing{}
 	q.head++
+	if m.close {
+		q.write = nil
+	}
 	return m, true
 }
 
-// stop wakes the transport's writer for good and drops what was not written.
+// retire stops any writer from starting again, after a failed write.
+func (q *sendQueue) retire() {
+	q.mu.Lock()
+	q.write = nil
+	q.mu.Unlock()
+}
+
+// writerDone is called by every writer goroutine as it ends.
+func (q *sendQueue) writerDone() { q.writers.Done() }
+
+// stop drops what was not written and keeps any writer from starting again; a
+// running writer ends at its next call to next.
 func (q *sendQueue) stop() {
 	q.mu.Lock()
 	q.stopped = true
 	q.buf, q.head = nil, 0
-	q.ready.Broadcast()
 	q.mu.Unlock()
 }
+
+// wait waits until no writer runs; call it after stop.
+func (q *sendQueue) wait() { q.writers.Wait() }

@@ -33,25 +33,35 @@ const maxQueuedMessages = 64
 // eventQueue is the FIFO between a transport and the socket's dispatcher goroutine.
 // Only messages wait for room; everything else is queued at once, so no method
 // of the socket, even called from a listener, can block on it.
+//
+// The dispatcher goroutine runs only while there is something to dispatch: the
+// first item queued while none runs starts one, and it ends when it finds the
+// queue empty. An idle socket holds no dispatcher goroutine, and since a new one
+// starts only after the last has taken its final item, events are still
+// dispatched one at a time and in order.
 type eventQueue struct {
 	mu       sync.Mutex
-	notEmpty sync.Cond
 	notFull  sync.Cond
 	buf      []item
 	head     int
 	messages int
+	running  bool   // a dispatcher goroutine owns the queue
+	dispatch func() // the dispatcher, started as a goroutine
 }
 
-func (q *eventQueue) init() {
-	q.notEmpty.L = &q.mu
+func (q *eventQueue) init(dispatch func()) {
 	q.notFull.L = &q.mu
+	q.dispatch = dispatch
 }
 
 // push queues it without waiting.
 func (q *eventQueue) push(it item) {
 	q.mu.Lock()
-	q.pushLocked(it)
+	start := q.pushLocked(it)
 	q.mu.Unlock()
+	if start {
+		go q.dispatch()
+	}
 }
 
 // pushMessage queues a message; with wait, it first waits while the queue holds
@@ -63,25 +73,36 @@ func (q *eventQueue) pushMessage(it item, wait bool) {
 		q.notFull.Wait()
 	}
 	q.messages++
-	q.pushLocked(it)
+	start := q.pushLocked(it)
 	q.mu.Unlock()
+	if start {
+		go q.dispatch()
+	}
 }
 
-func (q *eventQueue) pushLocked(it item) {
+// pushLocked queues it and reports whether the caller must start a dispatcher.
+func (q *eventQueue) pushLocked(it item) (start bool) {
 	if q.head > 0 && q.head == len(q.buf) {
 		q.buf, q.head = q.buf[:0], 0
 	}
 	q.buf = append(q.buf, it)
-	q.notEmpty.Signal()
+	if q.running {
+		return false
+	}
+	q.running = true
+	return true
 }
 
-// pop waits for the oldest item and takes it.
-func (q *eventQueue) pop() item {
+// next takes the oldest item. When there is none it reports false, and the
+// dispatcher that called it must end: the next item starts another.
+func (q *eventQueue) next() (it item, ok bool) {
 	q.mu.Lock()
-	for q.head == len(q.buf) {
-		q.notEmpty.Wait()
+	if q.head == len(q.buf) {
+		q.running = false
+		q.mu.Unlock()
+		return item{}, false
 	}
-	it := q.buf[q.head]
+	it = q.buf[q.head]
 	q.buf[q.head] = item{}
 	q.head++
 	if q.head == len(q.buf) {
@@ -94,5 +115,5 @@ func (q *eventQueue) pop() item {
 		q.messages--
 	}
 	q.mu.Unlock()
-	return it
+	return it, true
 }

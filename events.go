@@ -112,8 +112,8 @@ type Registration struct {
 type registry struct {
 	mu      sync.Mutex
 	entries []*Registration
-	attr    map[string]*Registration
-	added   chan struct{} // closed and replaced when a listener is added; nil until asked for
+	attr    [4]*Registration // the on* handlers, by attrIndex
+	added   chan struct{}    // closed and replaced when a listener is added; nil until asked for
 }
 
 // addedLocked wakes whoever waits for a new listener.
@@ -171,16 +171,30 @@ func (r *registry) removeLocked(reg *Registration) {
 	}
 }
 
+// attrIndex is the place of the on<typ> handler in registry.attr.
+func attrIndex(typ string) int {
+	switch typ {
+	case TypeOpen:
+		return 0
+	case TypeMessage:
+		return 1
+	case TypeError:
+		return 2
+	}
+	return 3 // TypeClose
+}
+
 // setAttr sets the on<typ> handler: l nil removes it; a new non-nil l replaces
 // the old one in its place.
 func (r *registry) setAttr(typ string, l EventListener) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	cur := r.attr[typ]
+	i := attrIndex(typ)
+	cur := r.attr[i]
 	if l == nil {
 		if cur != nil {
 			r.removeLocked(cur)
-			delete(r.attr, typ)
+			r.attr[i] = nil
 		}
 		return
 	}
@@ -188,11 +202,8 @@ func (r *registry) setAttr(typ string, l EventListener) {
 		cur.l = l
 		return
 	}
-	if r.attr == nil {
-		r.attr = make(map[string]*Registration, 4)
-	}
 	reg := &Registration{typ: typ, l: l}
-	r.attr[typ] = reg
+	r.attr[i] = reg
 	r.entries = append(r.entries, reg)
 	r.addedLocked()
 }
@@ -232,6 +243,6 @@ func (r *registry) clear() {
 		e.removed = true
 	}
 	r.entries = nil
-	r.attr = nil
+	r.attr = [4]*Registration{}
 	r.mu.Unlock()
 }

@@ -21,8 +21,9 @@ import (
 func resolveURL(raw string) (parsedURL, error) { return parseURL(raw) }
 
 // nativeTransport speaks the WebSocket protocol itself, on github.com/coder/websocket.
-// One goroutine connects and then reads; another, started on open, writes the
-// socket's send queue. Both are gone before closed is reported.
+// One goroutine connects, then another reads; another writes the socket's send
+// queue while it has something to write (see sendQueue). All are gone before closed
+// is reported.
 type nativeTransport struct {
 	ws     *WebSocket
 	ctx    context.Context // the handshake's; cancelled by abort
@@ -114,11 +115,11 @@ func (t *nativeTransport) run() {
 	}
 	conn.SetReadLimit(limit)
 
-	writerDone := make(chan struct{})
-	go t.write(conn, writerDone)
+	t.ws.sendq.startWriter(func() { t.write(conn) })
 	t.ws.opened(protocol, extensions)
-	err = t.read(conn)
-	t.finish(conn, err, writerDone)
+	// The reader is a goroutine of its own, so that the stack the handshake grew
+	// goes away with this one instead of staying with every open socket.
+	go func() { t.finish(conn, t.read(conn)) }()
 }
 
 // dial makes the opening handshake and checks what browsers check on top of what
@@ -239,10 +240,11 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 	}
 }
 
-// write sends the socket's queue in order until it is stopped or a close request
-// has been carried out.
-func (t *nativeTransport) write(conn *ws.Conn, done chan<- struct{}) {
-	defer close(done)
+// write is the writer goroutine: it sends the socket's queue in order until the
+// queue is empty (the send queue starts a writer again when more comes), the queue
+// is stopped, or a close request has been carried out.
+func (t *nativeTransport) write(conn *ws.Conn) {
+	defer t.ws.sendq.writerDone()
 	ctx := context.Background()
 	for {
 		m, ok := t.ws.sendq.next()
@@ -262,6 +264,7 @@ func (t *nativeTransport) write(conn *ws.Conn, done chan<- struct{}) {
 		err := conn.Write(ctx, typ, m.data)
 		t.ws.sent(len(m.data))
 		if err != nil {
+			t.ws.sendq.retire()
 			conn.CloseNow() // the reader sees the end and reports it
 			return
 		}
@@ -270,10 +273,10 @@ func (t *nativeTransport) write(conn *ws.Conn, done chan<- struct{}) {
 
 // finish turns the reader's last error into the close event's values, makes sure
 // the connection and the writer are gone, and reports closed.
-func (t *nativeTransport) finish(conn *ws.Conn, readErr error, writerDone <-chan struct{}) {
+func (t *nativeTransport) finish(conn *ws.Conn, readErr error) {
 	conn.CloseNow()
 	t.ws.sendq.stop()
-	<-writerDone
+	t.ws.sendq.wait()
 
 	failErr := t.failure()
 	var ce ws.CloseError

@@ -167,8 +167,7 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 		setupEnd:   make(chan struct{}),
 	}
 	ws.opts.Protocols = ws.protocols
-	ws.sendq.init()
-	ws.events.init()
+	ws.events.init(ws.dispatchLoop)
 	if ws.tr, err = newTransport(ws); err != nil {
 		return nil, err
 	}
@@ -177,7 +176,6 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 	ws.OnError(o.OnError)
 	ws.OnClose(o.OnClose)
 	ws.setupDeadline = time.Now().Add(setupWindow)
-	go ws.dispatchLoop()
 	ws.tr.start()
 	return ws, nil
 }
@@ -478,10 +476,14 @@ func (ws *WebSocket) closed(code int, reason string, clean bool, err error) {
 }
 
 // dispatchLoop is the socket's dispatcher: it applies each reported change to the
-// state and dispatches its events, one at a time, until "close" has been dispatched.
+// state and dispatches its events, one at a time, until the queue is empty or
+// "close" has been dispatched. The event queue starts it when needed.
 func (ws *WebSocket) dispatchLoop() {
 	for {
-		it := ws.events.pop()
+		it, ok := ws.events.next()
+		if !ok {
+			return
+		}
 		switch it.kind {
 		case itemOpen:
 			ws.awaitListener(TypeOpen)
@@ -501,16 +503,7 @@ func (ws *WebSocket) dispatchLoop() {
 			if state != Open { // messages that arrive while CLOSING are dropped, as in browsers
 				continue
 			}
-			ev := &MessageEvent{Event: Event{Type: TypeMessage, Target: ws, TimeStamp: time.Now()}, Origin: ws.url.origin}
-			switch {
-			case it.text:
-				ev.Data = bytesToString(it.data)
-			case bt == BinaryTypeArrayBuffer:
-				ev.Data = it.data
-			default:
-				ev.Data = newBlobNoCopy(it.data)
-			}
-			ws.listeners.dispatch(TypeMessage, ev)
+			ws.listeners.dispatch(TypeMessage, ws.messageEvent(it, bt))
 		case itemClosed:
 			if it.err != nil {
 				ws.awaitListener(TypeError)
@@ -533,6 +526,52 @@ func (ws *WebSocket) dispatchLoop() {
 			return
 		}
 	}
+}
+
+// messageEvent makes the event for a received message, in one allocation: the
+// event and the value its Data holds (the string, []byte or Blob) share it.
+func (ws *WebSocket) messageEvent(it item, bt BinaryType) *MessageEvent {
+	ev := Event{Type: TypeMessage, Target: ws, TimeStamp: time.Now()}
+	switch {
+	case it.text:
+		m := &struct {
+			ev MessageEvent
+			s  string
+		}{MessageEvent{Event: ev, Origin: ws.url.origin}, bytesToString(it.data)}
+		m.ev.Data = anyAt(&m.s)
+		return &m.ev
+	case bt == BinaryTypeArrayBuffer:
+		m := &struct {
+			ev MessageEvent
+			b  []byte
+		}{MessageEvent{Event: ev, Origin: ws.url.origin}, it.data}
+		m.ev.Data = anyAt(&m.b)
+		return &m.ev
+	default:
+		m := &struct {
+			ev   MessageEvent
+			blob Blob
+		}{MessageEvent{Event: ev, Origin: ws.url.origin}, Blob{data: it.data}}
+		m.ev.Data = &m.blob
+		return &m.ev
+	}
+}
+
+// anyAt returns *p as an interface value whose data word is p itself. Storing a
+// string or a slice in an interface normally copies it into an allocation of its
+// own; here it stays where it is, beside the event. *p must never change again.
+// (A Go interface is a type word and a data word; for strings and slices the data
+// word points at the value, as reflect does it.)
+func anyAt[T string | []byte](p *T) any {
+	var zero T
+	v := any(zero) // a zero string or slice needs no allocation
+	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(p)
+	return v
+}
+
+// eface is the layout of an interface value (any).
+type eface struct {
+	typ, data unsafe.Pointer
 }
 
 // bytesToString returns b as a string without copying; b must never change again.

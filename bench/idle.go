@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"time"
@@ -79,6 +80,9 @@ func onOff(b bool) string {
 // they hold as JSON.
 func idleChild(name, base string, n int, compress bool) {
 	raiseFileLimit(uint64(n) + 1000)
+	if *flagMemProf != "" {
+		runtime.MemProfileRate = 64
+	}
 	url := base + "/echo?compress=0"
 	if compress {
 		url = base + "/echo?compress=1"
@@ -198,6 +202,12 @@ func idleChild(name, base string, n int, compress bool) {
 	st.BytesPerSocket = st.HeapPerSocket + st.StackPerSocket
 	b, _ := json.Marshal(st)
 	fmt.Println(string(b))
+	if *flagMemProf != "" {
+		if f, err := os.Create(*flagMemProf); err == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	for _, c := range closers {
 		c()
 	}

@@ -22,7 +22,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"syscall"
@@ -39,6 +41,10 @@ var (
 	flagMD        = flag.String("md", "../BENCHMARKS.md", "markdown file whose results section is rewritten (empty: none)")
 	flagOut       = flag.String("out", "results", "directory for results.json and rtt.png")
 	flagQuick     = flag.Bool("quick", false, "fewer sizes, for trying the harness")
+	flagRun       = flag.String("run", "", "only the workloads whose name matches this regular expression (e.g. 'rtt 16 B .*off')")
+	flagLibs      = flag.String("libs", "", "only the libraries whose name matches this regular expression (for profiling: ratios need the baseline)")
+	flagCPUProf   = flag.String("cpuprofile", "", "write a CPU profile of the native rounds to this file")
+	flagMemProf   = flag.String("memprofile", "", "write an allocation profile of the native rounds to this file")
 
 	flagServe     = flag.Bool("serve", false, "internal: run the echo server")
 	flagIdleChild = flag.String("idle-child", "", "internal: measure idle memory of this library")
@@ -111,6 +117,16 @@ func main() {
 		rttSizes = []int{16, 64 << 10}
 		streamSizes = []int{1 << 10}
 	}
+	if *flagRun != "" {
+		re := regexp.MustCompile(*flagRun)
+		rttSizes = slices.DeleteFunc(rttSizes, func(s int) bool {
+			return !re.MatchString(workload{"rtt", s, false}.String()) && !re.MatchString(workload{"rtt", s, true}.String())
+		})
+	}
+	if *flagLibs != "" {
+		re := regexp.MustCompile(*flagLibs)
+		libraries = slices.DeleteFunc(libraries, func(l library) bool { return !re.MatchString(l.name) })
+	}
 	raiseFileLimit(20000)
 	srv := startServer()
 	defer srv.stop()
@@ -141,6 +157,10 @@ func main() {
 	var node *nodeRunner
 	if *flagNode {
 		node = newNodeRunner(srv.url, res)
+	}
+	if *flagRun != "" {
+		re := regexp.MustCompile(*flagRun)
+		res.Workloads = slices.DeleteFunc(res.Workloads, func(w workload) bool { return !re.MatchString(w.String()) })
 	}
 	runNative(srv.url, res, func(r int) {
 		if node != nil {
@@ -223,6 +243,25 @@ func runNative(base string, res *results, also func(int)) {
 		}
 	}
 
+	if *flagCPUProf != "" {
+		f, err := os.Create(*flagCPUProf)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if *flagMemProf != "" {
+		runtime.MemProfileRate = 512
+		defer func() {
+			f, err := os.Create(*flagMemProf)
+			if err != nil {
+				fatalf("%v", err)
+			}
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}()
+	}
 	for r := range *flagCount {
 		start := time.Now()
 		for _, w := range res.Workloads {

@@ -45,7 +45,11 @@ func compare(scs []scenario.Scenario, results map[string][]scenario.Trace) *repo
 				continue
 			}
 			c := cell{ran: true, documented: sc.Differs[rt]}
-			c.diff = cmp.Diff(r.ref[i].Entries, traces[i].Entries)
+			if !cmp.Equal(r.ref[i].Entries, traces[i].Entries) {
+				// Shown as a diff of one line per entry, which reads better than
+				// cmp's field-by-field report.
+				c.diff = lineDiff(formatTrace(r.ref[i].Entries), formatTrace(traces[i].Entries))
+			}
 			if c.diff != "" && c.documented == "" && gating[rt] {
 				r.failures++
 			}
@@ -178,7 +182,7 @@ func (r *report) markdown() string {
 			if c.documented != "" {
 				fmt.Fprintf(&s, "%s\n\n", c.documented)
 			}
-			fmt.Fprintf(&s, "```diff\n%s\n```\n\n", strings.TrimRight(diffLines(c.diff), "\n"))
+			fmt.Fprintf(&s, "```diff\n%s\n```\n\n", strings.TrimRight(c.diff, "\n"))
 			if c.documented != "" {
 				documented = append(documented, s.String())
 			} else {
@@ -214,18 +218,49 @@ func (r *report) markdown() string {
 	return b.String()
 }
 
-// diffLines turns cmp's report into a diff block GitHub colours.
-func diffLines(d string) string {
-	lines := strings.Split(d, "\n")
-	for i, l := range lines {
-		t := strings.TrimLeft(l, " \t")
-		if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
-			lines[i] = t[:1] + " " + l
-		} else {
-			lines[i] = "  " + l
+// lineDiff is a unified-style diff of two traces, one line per entry: "-" for
+// Chromium's, "+" for the runtime's, found through their longest common
+// subsequence. (cmp.Equal decides whether traces differ; this only shows how.)
+func lineDiff(a, b []string) string {
+	n, m := len(a), len(b)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
 		}
 	}
-	return strings.Join(lines, "\n")
+	var out strings.Builder
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && a[i] == b[j]:
+			out.WriteString("  " + a[i] + "\n")
+			i++
+			j++
+		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
+			out.WriteString("- " + a[i] + "\n")
+			i++
+		default:
+			out.WriteString("+ " + b[j] + "\n")
+			j++
+		}
+	}
+	return out.String()
+}
+
+func formatTrace(es []scenario.Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = formatEntry(e)
+	}
+	return out
 }
 
 // compactTrace writes one line per entry, collapsing runs of identical lines.

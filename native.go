@@ -263,6 +263,7 @@ func (t *nativeTransport) write(conn *ws.Conn) {
 		}
 		err := conn.Write(ctx, typ, m.data)
 		t.ws.sent(len(m.data))
+		releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
 		if err != nil {
 			t.ws.sendq.retire()
 			conn.CloseNow() // the reader sees the end and reports it

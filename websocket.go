@@ -364,10 +364,10 @@ func (ws *WebSocket) Send(data any) error {
 	var m outgoing
 	switch d := data.(type) {
 	case string:
+		m = copyForSend(toUSVString(d))
 		m.text = true
-		m.data = []byte(toUSVString(d))
 	case []byte:
-		m.data = append(make([]byte, 0, len(d)), d...)
+		m = copyForSend(d)
 	case *Blob:
 		if d == nil {
 			return ErrUnsupportedData

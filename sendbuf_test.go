@@ -1,0 +1,35 @@
+package websocket
+
+import (
+	"bytes"
+	"runtime"
+	"testing"
+)
+
+// Send's copies: equal to the data, never sharing the caller's memory, in a
+// buffer of the right class that goes back to that class.
+func TestCopyForSend(t *testing.T) {
+	for _, n := range []int{0, 1, 63, 64, 65, 128, 129, 4096, 1 << 20, 1<<20 + 1} {
+		data := bytes.Repeat([]byte{'x'}, n)
+		m := copyForSend(data)
+		if !bytes.Equal(m.data, data) {
+			t.Fatalf("%d bytes: the copy differs", n)
+		}
+		if n > 0 && &m.data[0] == &data[0] {
+			t.Fatalf("%d bytes: the copy shares the caller's memory", n)
+		}
+		if s := copyForSend(string(data)); !bytes.Equal(s.data, data) {
+			t.Fatalf("%d bytes: the copy of the string differs", n)
+		}
+		pooled := m.buf != nil
+		if want := n > 0 && n <= 1<<20 && runtime.GOOS != "js"; pooled != want {
+			t.Fatalf("%d bytes: pooled %v, want %v", n, pooled, want)
+		}
+		if pooled {
+			if c := cap(*m.buf); c < n || c >= 2*max(n, minSendBuf) {
+				t.Fatalf("%d bytes: buffer of %d bytes", n, c)
+			}
+			releaseSendBuf(m) // must find its class without panicking
+		}
+	}
+}

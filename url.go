@@ -30,6 +30,14 @@ func parseURL(raw string) (parsedURL, error) {
 	} else {
 		s = strings.ReplaceAll(s, `\`, "/")
 	}
+	// Special schemes skip any slashes before the host: "ws:h", "ws:///h" and
+	// "ws://h" are the same URL.
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		switch strings.ToLower(s[:i]) {
+		case "ws", "wss", "http", "https":
+			s = s[:i] + "://" + strings.TrimLeft(s[i+1:], "/")
+		}
+	}
 	s = decodeHostEscapes(s)
 	u, err := url.Parse(s)
 	if err != nil {

@@ -80,7 +80,7 @@ func Run(env Env, sc Scenario, i int) Trace {
 	}
 	add(Entry{Event: "new", ReadyState: int(ws.ReadyState()), URL: ws.URL(), BinaryType: string(ws.BinaryType()),
 		BufferedAmount: int(ws.BufferedAmount()), Protocol: ws.Protocol(), Extensions: ws.Extensions()})
-	d := &driver{env: env, ws: ws, add: add}
+	d := &driver{env: env, ws: ws, add: add, regs: map[string]*websocket.Registration{}}
 	d.act(sc.Now, "")
 	ws.OnOpen(func(e *websocket.Event) {
 		add(Entry{Event: "open", ReadyState: int(ws.ReadyState()), Protocol: ws.Protocol(), Extensions: ws.Extensions()})
@@ -124,9 +124,28 @@ func Run(env Env, sc Scenario, i int) Trace {
 }
 
 type driver struct {
-	env Env
-	ws  *websocket.WebSocket
-	add func(Entry)
+	env  Env
+	ws   *websocket.WebSocket
+	add  func(Entry)
+	regs map[string]*websocket.Registration // by listener name; actions run one at a time
+}
+
+// listener makes a listener of type typ that records its name.
+func (d *driver) listener(typ, name string) websocket.EventListener {
+	rec := func(e *websocket.Event) {
+		d.add(Entry{Event: e.Type, Action: "listener " + name, ReadyState: int(d.ws.ReadyState())})
+	}
+	switch typ {
+	case websocket.TypeOpen:
+		return websocket.OpenListener(rec)
+	case websocket.TypeMessage:
+		return websocket.MessageListener(func(e *websocket.MessageEvent) { rec(&e.Event) })
+	case websocket.TypeError:
+		return websocket.ErrorListener(rec)
+	case websocket.TypeClose:
+		return websocket.CloseListener(func(e *websocket.CloseEvent) { rec(&e.Event) })
+	}
+	return nil
 }
 
 // act runs actions; data is the current message's description, for If/Unless.
@@ -163,6 +182,14 @@ func (d *driver) act(actions []Action, data string) {
 			continue
 		case "block":
 			err = d.block(time.Duration(a.Size) * time.Millisecond)
+		case "listen":
+			if l := d.listener(a.Text, a.Reason); l != nil {
+				d.regs[a.Reason] = ws.AddEventListener(l, websocket.ListenerOptions{Once: a.Code == 1})
+			} else {
+				err = fmt.Errorf("no event type %q", a.Text)
+			}
+		case "unlisten":
+			ws.RemoveEventListener(d.regs[a.Reason])
 		default:
 			err = fmt.Errorf("unknown action %q", a.Do)
 		}

@@ -59,6 +59,9 @@ type Action struct {
 	//   binaryType  binaryType = Text
 	//   attrs       record readyState, url, protocol, extensions, binaryType, bufferedAmount
 	//   block       keep the handler busy for Size ms (Go: a channel wait, a sleep and an HTTP request)
+	//   listen      addEventListener(Text, listener named Reason, {once: Code == 1}); the listener
+	//               records an entry {Event: Text, Action: "listener " + Reason}
+	//   unlisten    removeEventListener for the listener named Reason
 	Do     string `json:"do"`
 	Text   string `json:"text,omitempty"`
 	Size   int    `json:"size,omitempty"`
@@ -93,6 +96,13 @@ func (a Action) Describe() string {
 		return fmt.Sprintf("close(%d,%s)", a.Code, strconv.Quote(shorten(Expand(a.Reason))))
 	case "close":
 		return "close()"
+	case "listen":
+		if a.Code == 1 {
+			return fmt.Sprintf("listen(%s,%s,once)", a.Text, a.Reason)
+		}
+		return fmt.Sprintf("listen(%s,%s)", a.Text, a.Reason)
+	case "unlisten":
+		return "unlisten(" + a.Reason + ")"
 	}
 	return a.Do
 }

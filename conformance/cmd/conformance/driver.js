@@ -59,6 +59,7 @@
     return new Promise(function (resolve) {
       const entries = [];
       const pending = [];
+      const listeners = {};
       let finished = false;
       let ws;
       try {
@@ -97,6 +98,17 @@
                 break;
               case "binaryType": ws.binaryType = expand(a.text); break;
               case "block": { const t = Date.now(); while (Date.now() - t < (a.size || 0)) { /* busy */ } break; }
+              case "listen": {
+                const name = a.reason;
+                const fn = function (ev) {
+                  entries.push({ event: ev.type, action: "listener " + name, readyState: ws.readyState });
+                };
+                listeners[name] = fn;
+                ws.addEventListener(a.text, fn, { once: a.code === 1 });
+                break;
+              }
+              case "unlisten": ws.removeEventListener("message", listeners[a.reason]); ws.removeEventListener("open", listeners[a.reason]);
+                ws.removeEventListener("error", listeners[a.reason]); ws.removeEventListener("close", listeners[a.reason]); break;
               default: throw new Error("unknown action " + a.do);
             }
           } catch (e) {

@@ -294,6 +294,9 @@ func formatEntry(e scenario.Entry) string {
 	if e.Action != "" {
 		s += " " + e.Action
 	}
+	if strings.HasPrefix(e.Action, "listener ") {
+		return s + " readyState=" + strconv.Itoa(e.ReadyState)
+	}
 	if e.Exception != "" {
 		add("throws", e.Exception)
 	}

@@ -4,58 +4,65 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // outgoing is one entry of the send queue: a message, or the request to start the
 // closing handshake, which goes behind every message sent before it, as in browsers.
 type outgoing struct {
-	text  bool
-	data  []byte
-	buf   *[]byte // data's buffer when it comes from sendBufs; the writer gives it back
-	close bool
-	code  int // with close: noCloseCode for a close frame without a status
+	text   bool
+	data   []byte
+	pooled bool // data's buffer comes from sendBufs; the writer gives it back
+	close  bool
+	code   int // with close: noCloseCode for a close frame without a status
 	// reason goes with close
 	reason string
 }
 
 // sendBufs are the buffers of Send's copies, by size class: class c holds
-// buffers of minSendBuf<<c bytes. A transport that has written a message gives its
-// buffer back, so that a socket sending steadily allocates nothing per message.
+// buffers of minSendBuf<<c bytes, each as a pointer to its first byte (a pointer
+// fits in an interface without an allocation of its own). A transport that has
+// written a message gives its buffer back, so that a socket sending steadily
+// allocates nothing per message.
 var sendBufs [sendBufClasses]sync.Pool
 
 const (
-	minSendBuf     = 64
-	sendBufClasses = 15 // up to 64 B << 14 = 1 MiB; larger copies are not pooled
+	minSendBuf     = 16
+	sendBufClasses = 17 // up to 16 B << 16 = 1 MiB; larger copies are not pooled
 )
+
+// sendBufClass returns the class of a buffer for n > 0 bytes.
+func sendBufClass(n int) int {
+	if n <= minSendBuf {
+		return 0
+	}
+	return bits.Len(uint(n-1)) - bits.Len(minSendBuf-1)
+}
 
 // copyForSend returns a copy of data (a []byte or a string), in a pooled buffer
 // when its size has a class. The browser backend copies a message into JavaScript
 // at once and gives nothing back, so there nothing is pooled.
 func copyForSend[T []byte | string](data T) outgoing {
 	n := len(data)
-	c := 0
-	if n > minSendBuf {
-		c = bits.Len(uint(n-1)) - bits.Len(minSendBuf-1)
-	}
-	if n == 0 || c >= sendBufClasses || runtime.GOOS == "js" {
+	if n == 0 || runtime.GOOS == "js" || sendBufClass(n) >= sendBufClasses {
 		return outgoing{data: append(make([]byte, 0, n), data...)}
 	}
-	p, _ := sendBufs[c].Get().(*[]byte)
-	if p == nil {
-		b := make([]byte, minSendBuf<<c)
-		p = &b
+	c := sendBufClass(n)
+	var buf []byte
+	if p, _ := sendBufs[c].Get().(*byte); p != nil {
+		buf = unsafe.Slice(p, minSendBuf<<c)
+	} else {
+		buf = make([]byte, minSendBuf<<c)
 	}
-	return outgoing{data: append((*p)[:0], data...), buf: p}
+	return outgoing{data: append(buf[:0], data...), pooled: true}
 }
 
 // releaseSendBuf gives m's buffer back once m has been written; m.data must not
 // be used after.
 func releaseSendBuf(m outgoing) {
-	if m.buf == nil {
-		return
+	if m.pooled {
+		sendBufs[sendBufClass(cap(m.data))].Put(unsafe.SliceData(m.data))
 	}
-	n := cap(*m.buf)
-	sendBufs[bits.Len(uint(n-1))-bits.Len(minSendBuf-1)].Put(m.buf)
 }
 
 // noCloseCode marks a close request without a code: the close frame carries no status.

@@ -21,15 +21,18 @@ func TestCopyForSend(t *testing.T) {
 		if s := copyForSend(string(data)); !bytes.Equal(s.data, data) {
 			t.Fatalf("%d bytes: the copy of the string differs", n)
 		}
-		pooled := m.buf != nil
+		pooled := m.pooled
 		if want := n > 0 && n <= 1<<20 && runtime.GOOS != "js"; pooled != want {
 			t.Fatalf("%d bytes: pooled %v, want %v", n, pooled, want)
 		}
 		if pooled {
-			if c := cap(*m.buf); c < n || c >= 2*max(n, minSendBuf) {
+			if c := cap(m.data); c < n || c >= 2*max(n, minSendBuf) {
 				t.Fatalf("%d bytes: buffer of %d bytes", n, c)
 			}
 			releaseSendBuf(m) // must find its class without panicking
+			if again := copyForSend(data); cap(again.data) != cap(m.data) {
+				t.Fatalf("%d bytes: a buffer of %d bytes, then %d", n, cap(m.data), cap(again.data))
+			}
 		}
 	}
 }

@@ -44,6 +44,9 @@ type result struct {
 	NsPerOp float64 `json:"ns_per_op"`
 }
 
+// TestBench measures, round after round, each workload through this package and
+// through plain JavaScript, alternating which goes first, and prints one WSBENCH
+// line per sample. It is skipped unless BROWSERWS_BENCH_SERVER is set.
 func TestBench(t *testing.T) {
 	base := os.Getenv("BROWSERWS_BENCH_SERVER")
 	if base == "" {

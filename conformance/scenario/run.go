@@ -110,7 +110,7 @@ func Run(env Env, sc Scenario, i int) Trace {
 	})
 	timeout := time.Duration(sc.TimeoutMS) * time.Millisecond
 	if timeout == 0 {
-		timeout = 10 * time.Second
+		timeout = 5 * time.Second
 	}
 	select {
 	case <-ws.Done():

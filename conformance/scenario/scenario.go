@@ -38,7 +38,7 @@ type Scenario struct {
 	OnOpen    []Action `json:"onOpen,omitempty"`
 	OnMessage []Action `json:"onMessage,omitempty"`
 	OnClose   []Action `json:"onClose,omitempty"`
-	// TimeoutMS is how long a driver waits for the close event (default 10000).
+	// TimeoutMS is how long a driver waits for the close event (default 5000).
 	TimeoutMS int `json:"timeoutMS,omitempty"`
 	// Differs documents, per runtime ("native", "wasm-chromium", "node",
 	// "wasm-node"), why that runtime's trace differs from Chromium's on purpose.

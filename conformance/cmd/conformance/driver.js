@@ -160,7 +160,7 @@
         entries.push({ event: "timeout", readyState: ws.readyState });
         try { ws.close(); } catch (e) { /* ignore */ }
         finish();
-      }, sc.timeoutMS || 10000);
+      }, sc.timeoutMS || 5000);
     });
   }
 

@@ -168,7 +168,9 @@ func run() (int, error) {
 	rep := compare(scs, results)
 	rep.versions = versions
 	rep.print(os.Stderr, *flagVerbose)
-	if *flagWrite != "" {
+	if *flagWrite != "" && *flagRun != "" {
+		logf("not writing %s: -run selects a subset of the scenarios", *flagWrite)
+	} else if *flagWrite != "" {
 		if err := os.WriteFile(*flagWrite, []byte(rep.markdown()), 0o644); err != nil {
 			return 0, err
 		}

@@ -234,15 +234,16 @@ func (c *bwsConn) receive(n, size int) error {
 }
 
 // sendHighWater bounds what the browserws sender queues ahead of the network, as a
-// JavaScript sender watching bufferedAmount would.
-const sendHighWater = 4 << 20
+// JavaScript sender watching bufferedAmount would; high enough that it rarely
+// has to wait (and poll) for the queue to drain to half.
+const sendHighWater = 32 << 20
 
 func (c *bwsConn) send(n int, msg []byte) error {
 	r := c.start(&bwsRun{kind: 's'})
 	for range n {
 		if c.ws.BufferedAmount() > sendHighWater {
 			for c.ws.BufferedAmount() > sendHighWater/2 {
-				time.Sleep(50 * time.Microsecond)
+				time.Sleep(time.Millisecond)
 			}
 		}
 		if err := c.ws.Send(msg); err != nil {

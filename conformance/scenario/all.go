@@ -301,6 +301,14 @@ func serverSide() []Scenario {
 			OnOpen: acts(attrs(), closeCode(1000, ""))},
 		{Name: "no extension when the server declines", Source: "wpt:Create-extensions-empty", URL: "{ws}/echo?compress=0",
 			OnOpen: acts(attrs(), closeCode(1000, ""))},
+		{Name: "handshake headers the server sees (Origin)", Source: "whatwg", URL: "{ws}/echoheaders",
+			OnMessage: acts(closeCode(1000, "")),
+			Differs: map[string]string{
+				"native": "A Go program has no page, so the native backend sends no Origin header (Options.Header can set " +
+					"one); a browser sends the page's origin. Under WASM the browser sends it, as here.",
+				"node":      "Node has no page, so its WebSocket sends no Origin header.",
+				"wasm-node": "Node has no page, so its WebSocket sends no Origin header.",
+			}},
 		{Name: "1 MiB text message", Source: "whatwg", URL: "{ws}/large?size=1048576&type=text",
 			OnMessage: acts(closeCode(1000, ""))},
 		{Name: "close() goes out after the data sent before it", Source: "whatwg", URL: "{ws}/echo", AddID: true, CheckServer: true,

@@ -158,7 +158,7 @@ func Pattern(n int) []byte {
 
 // DescribeText is the trace's form of a text message.
 func DescribeText(s string) string {
-	if len(s) <= 64 {
+	if len(s) <= 128 {
 		return "text:" + s
 	}
 	return fmt.Sprintf("text:%d bytes, fnv %08x", len(s), fnv([]byte(s)))

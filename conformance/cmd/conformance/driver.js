@@ -32,7 +32,7 @@
 
   function describeText(s) {
     const b = enc.encode(s);
-    return b.length <= 64 ? "text:" + s : "text:" + b.length + " bytes, fnv " + fnv(b);
+    return b.length <= 128 ? "text:" + s : "text:" + b.length + " bytes, fnv " + fnv(b);
   }
 
   function describeBinary(kind, b, type) {

@@ -41,6 +41,7 @@ var (
 	flagMD        = flag.String("md", "../BENCHMARKS.md", "markdown file whose results section is rewritten (empty: none)")
 	flagOut       = flag.String("out", "results", "directory for results.json and rtt.png")
 	flagQuick     = flag.Bool("quick", false, "fewer sizes, for trying the harness")
+	flagBefore    = flag.String("before", "results/before-optimization.json", "results.json of an earlier run to compare browserws's ratios with (skipped if missing)")
 	flagRun       = flag.String("run", "", "only the workloads whose name matches this regular expression (e.g. 'rtt 16 B .*off')")
 	flagLibs      = flag.String("libs", "", "only the libraries whose name matches this regular expression (for profiling: ratios need the baseline)")
 	flagCPUProf   = flag.String("cpuprofile", "", "write a CPU profile of the native rounds to this file")

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -16,6 +17,22 @@ const (
 	beginMarker = "<!-- begin results: written by `go -C bench run .`; do not edit by hand -->"
 	endMarker   = "<!-- end results -->"
 )
+
+// loadResults reads a results.json written by an earlier run; nil if there is none.
+func loadResults(path string) *results {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var r results
+	if json.Unmarshal(b, &r) != nil {
+		return nil
+	}
+	return &r
+}
 
 // updateMarkdown replaces the results section of the file at path with md.
 func updateMarkdown(path, md string) error {
@@ -198,6 +215,35 @@ func report(res *results) string {
 		for _, k := range keys {
 			js, gw := res.WASM[k]["JavaScript"], res.WASM[k]["browserws (wasm)"]
 			p("| %s | %s | %s (%.2f×) |\n", k, fmtDur(stat(js, nsOf)), fmtDur(stat(gw, nsOf)), 1/pairedRatio(gw, js))
+		}
+		p("\n")
+	}
+	if before := loadResults(*flagBefore); before != nil {
+		p("### browserws before and after the optimizations\n\n")
+		p("browserws's ratios to raw coder/websocket in `%s` (measured before any optimization, with the same harness) and in this run. Round trips: time ratio (lower is better); streaming: throughput ratio (higher is better); allocations: extra allocations per message.\n\n", *flagBefore)
+		p("| workload | ratio before | ratio now | extra allocs/msg before | now |\n|---|---|---|---|---|\n")
+		for _, w := range res.Workloads {
+			k := w.String()
+			bm, nm := before.Samples[k], res.Samples[k]
+			if bm == nil || nm == nil {
+				continue
+			}
+			rb, rn := pairedRatio(bm["browserws"], bm[baseline]), pairedRatio(nm["browserws"], nm[baseline])
+			if w.Kind != "rtt" {
+				rb, rn = 1/rb, 1/rn
+			}
+			ab := (stat(bm["browserws"], allocsOf) - stat(bm[baseline], allocsOf)) / msgsPerOp(w)
+			an := (stat(nm["browserws"], allocsOf) - stat(nm[baseline], allocsOf)) / msgsPerOp(w)
+			p("| %s | %.2f× | %.2f× | %+.1f | %+.1f |\n", k, rb, rn, ab, an)
+		}
+		for _, key := range []string{"off", "on"} {
+			bi, ni := before.Idle[key], res.Idle[key]
+			if bi == nil || ni == nil {
+				continue
+			}
+			p("| idle memory, compression %s | %.2f× (%.1f goroutines) | %.2f× (%.1f goroutines) | | |\n", key,
+				idleMedian(bi["browserws"]).BytesPerSocket/idleMedian(bi[baseline]).BytesPerSocket, idleMedian(bi["browserws"]).GoroutinesPerSocket,
+				idleMedian(ni["browserws"]).BytesPerSocket/idleMedian(ni[baseline]).BytesPerSocket, idleMedian(ni["browserws"]).GoroutinesPerSocket)
 		}
 		p("\n")
 	}

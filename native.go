@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"unicode/utf8"
 
 	ws "github.com/coder/websocket"
 )
@@ -41,6 +42,8 @@ type nativeTransport struct {
 	// connEnded is set once a read from the network connection fails: a message
 	// read whole after that was cut short (see read).
 	connEnded atomic.Bool
+	// frames checks the server's frames as they are read (native_frames.go).
+	frames serverFrames
 }
 
 func newTransport(s *WebSocket) (transport, error) {
@@ -137,7 +140,7 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		defer cancel()
 	}
 	client, own := httpClient(o.HTTPClient)
-	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded}
+	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames}
 	if own != nil {
 		// Connections of a failed handshake would otherwise idle in the pool.
 		defer own.CloseIdleConnections()
@@ -184,8 +187,9 @@ func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
 // endTracker wraps the handshake's transport so that the connection it upgrades
 // to sets ended when a read from it fails.
 type endTracker struct {
-	rt    http.RoundTripper
-	ended *atomic.Bool
+	rt     http.RoundTripper
+	ended  *atomic.Bool
+	frames *serverFrames
 }
 
 func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -196,7 +200,7 @@ func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := rt.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
 		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
-			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended}
+			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames}
 		}
 	}
 	return resp, err
@@ -204,11 +208,24 @@ func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 
 type endBody struct {
 	io.ReadWriteCloser
-	ended *atomic.Bool
+	ended  *atomic.Bool
+	frames *serverFrames
 }
 
+// Read also hands what it read to the frame checks, and ends the stream before a
+// frame that breaks a rule.
 func (b *endBody) Read(p []byte) (int, error) {
+	if bad, after := b.frames.broken(); bad != nil && !after {
+		b.ended.Store(true)
+		return 0, bad
+	}
 	n, err := b.ReadWriteCloser.Read(p)
+	if n > 0 {
+		n = b.frames.scan(p[:n])
+		if bad, after := b.frames.broken(); n == 0 && bad != nil && !after {
+			err = bad
+		}
+	}
 	if err != nil {
 		b.ended.Store(true)
 	}
@@ -228,6 +245,11 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 			err = io.ErrUnexpectedEOF
 		}
 		if err != nil {
+			if bad, after := t.frames.broken(); bad != nil && !after {
+				t.fail(bad)
+				conn.Close(ws.StatusProtocolError, bad.reason)
+				return bad
+			}
 			return err
 		}
 		text := typ == ws.MessageText
@@ -280,12 +302,20 @@ func (t *nativeTransport) finish(conn *ws.Conn, readErr error) {
 	t.ws.sendq.wait()
 
 	failErr := t.failure()
+	lateBad, afterClose := t.frames.broken()
 	var ce ws.CloseError
 	switch {
 	case failErr != nil:
 		t.ws.closed(1006, "", false, failErr)
+	case afterClose:
+		// A frame after the server's close frame: Chromium fails the connection.
+		t.ws.closed(1006, "", false, lateBad)
 	case errors.As(readErr, &ce) || (t.closeSent.close && errors.As(t.closeErr, &ce)):
-		t.ws.closed(int(ce.Code), ce.Reason, true, nil)
+		if !utf8.ValidString(ce.Reason) {
+			t.ws.closed(1006, "", false, errCloseReasonUTF8)
+			break
+		}
+		t.ws.closed(t.frames.closeCode(int(ce.Code)), ce.Reason, true, nil)
 	case t.closeSent.close && t.closeErr == nil:
 		// The writer's handshake read the server's close frame while the reader was
 		// waiting for listeners: coder/websocket returns nil when the server's code

@@ -33,6 +33,7 @@ func newHandler() *handler {
 	m.HandleFunc("/badext", h.badExtension)
 	m.HandleFunc("/noclose", h.noClose)
 	m.HandleFunc("/fragdrop", h.fragDrop)
+	m.HandleFunc("/raw", h.raw)
 	return h
 }
 

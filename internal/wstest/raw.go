@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha1"
 	"encoding/base64"
+	"encoding/hex"
 	"io"
 	"net"
 	"net/http"
@@ -128,5 +129,39 @@ func (h *handler) fragDrop(w http.ResponseWriter, r *http.Request) {
 		brw.Write([]byte{0x01, 3, 'h', 'e', 'l'}) // FIN=0, text, "hel"
 		brw.Flush()
 		time.Sleep(50 * time.Millisecond)
+	})
+}
+
+// raw completes the handshake, writes the bytes of ?hex= as they are (frames a
+// server should or should not send), then reads the client's frames until its
+// close frame or the end of the connection, and records the close code it sent.
+func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
+	out, err := hex.DecodeString(r.URL.Query().Get("hex"))
+	if err != nil {
+		http.Error(w, "bad hex", http.StatusBadRequest)
+		return
+	}
+	id := r.URL.Query().Get("id")
+	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "", func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
+		brw.Write(out)
+		if brw.Flush() != nil {
+			return
+		}
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for {
+			op, payload, err := readFrame(brw.Reader)
+			if err != nil {
+				h.records.put(id, Record{Code: -1, Err: err.Error()})
+				return
+			}
+			if op == 8 {
+				rec := Record{Code: 1005}
+				if len(payload) >= 2 {
+					rec = Record{Code: int(payload[0])<<8 | int(payload[1]), Reason: string(payload[2:])}
+				}
+				h.records.put(id, rec)
+				return
+			}
+		}
 	})
 }

@@ -114,9 +114,7 @@ func (q *sendQueue) push(m outgoing) bool {
 		q.mu.Unlock()
 		return false
 	}
-	if q.head > 0 && q.head == len(q.buf) {
-		q.buf, q.head = q.buf[:0], 0
-	}
+	q.buf, q.head = makeRoom(q.buf, q.head)
 	q.buf = append(q.buf, m)
 	start := q.startLocked()
 	q.mu.Unlock()

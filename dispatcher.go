@@ -82,9 +82,7 @@ func (q *eventQueue) pushMessage(it item, wait bool) {
 
 // pushLocked queues it and reports whether the caller must start a dispatcher.
 func (q *eventQueue) pushLocked(it item) (start bool) {
-	if q.head > 0 && q.head == len(q.buf) {
-		q.buf, q.head = q.buf[:0], 0
-	}
+	q.buf, q.head = makeRoom(q.buf, q.head)
 	q.buf = append(q.buf, it)
 	if q.running {
 		return false
@@ -116,4 +114,23 @@ func (q *eventQueue) next() (it item, ok bool) {
 	}
 	q.mu.Unlock()
 	return it, true
+}
+
+// makeRoom readies a queue's buf, whose first head entries have been taken (and
+// zeroed), for one more entry: it starts over when all have been taken, and when
+// buf is full and at least half of it has been taken it moves what waits to the
+// front instead of letting append grow it, so that a queue that never empties
+// holds at most about twice what waits in it.
+func makeRoom[T any](buf []T, head int) ([]T, int) {
+	switch {
+	case head == 0:
+		return buf, 0
+	case head == len(buf):
+		return buf[:0], 0
+	case len(buf) == cap(buf) && head >= len(buf)/2:
+		n := copy(buf, buf[head:])
+		clear(buf[n:])
+		return buf[:n], 0
+	}
+	return buf, head
 }

@@ -36,3 +36,24 @@ func TestCopyForSend(t *testing.T) {
 		}
 	}
 }
+
+// A queue that never empties keeps its order and does not grow past about twice
+// what waits in it.
+func TestQueueCompacts(t *testing.T) {
+	var q sendQueue
+	want := 0
+	for i := range 100000 {
+		q.push(outgoing{code: i})
+		if i < 10 {
+			continue // from now on about ten entries always wait
+		}
+		m, ok := q.next()
+		if !ok || m.code != want {
+			t.Fatalf("took %d (%v), want %d", m.code, ok, want)
+		}
+		want++
+	}
+	if waiting := len(q.buf) - q.head; waiting != 10 || cap(q.buf) > 64 {
+		t.Fatalf("%d entries wait in room for %d", waiting, cap(q.buf))
+	}
+}

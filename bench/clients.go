@@ -235,8 +235,8 @@ func (c *bwsConn) receive(n, size int) error {
 
 // sendHighWater bounds what the browserws sender queues ahead of the network, as a
 // JavaScript sender watching bufferedAmount would; high enough that it rarely
-// has to wait (and poll) for the queue to drain to half.
-const sendHighWater = 32 << 20
+// has to wait (and poll every millisecond) for the queue to drain to half.
+const sendHighWater = 4 << 20
 
 func (c *bwsConn) send(n int, msg []byte) error {
 	r := c.start(&bwsRun{kind: 's'})

@@ -127,7 +127,7 @@ func report(res *results) string {
 		for _, kind := range []string{"recv", "send"} {
 			what := map[string]string{
 				"recv": "server → client: the server writes messages as fast as it can, the client counts them",
-				"send": "client → server: the client sends as fast as it can (browserws, Node and the browser stay under 32 MiB of bufferedAmount), the server counts",
+				"send": "client → server: the client sends as fast as it can (browserws, Node and the browser stay under 4 MiB of bufferedAmount, checked every millisecond), the server counts",
 			}[kind]
 			p("### Streaming %s, compression %s\n\n", kind, onOff(compress))
 			p("One-way, many messages in flight (%s). Throughput (median); in brackets the throughput ratio to raw coder/websocket (higher is better).\n\n", what)

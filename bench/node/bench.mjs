@@ -65,8 +65,8 @@ async function send(ws, msg, n) {
     ws.onmessage = (e) => { if (e.data === 'ok') resolve(); };
   });
   for (let i = 0; i < n; i++) {
-    if (ws.bufferedAmount > 32 << 20) {
-      while (ws.bufferedAmount > 16 << 20) await tick();
+    if (ws.bufferedAmount > 4 << 20) {
+      while (ws.bufferedAmount > 2 << 20) await tick();
     }
     ws.send(msg);
   }

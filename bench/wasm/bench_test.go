@@ -204,8 +204,8 @@ func (s *goSocket) run(w workload, n int) (time.Duration, error) {
 		s.ws.Send(fmt.Sprintf("%d %d", n, w.Size))
 	case "send":
 		for range n {
-			if s.ws.BufferedAmount() > 32<<20 {
-				for s.ws.BufferedAmount() > 16<<20 {
+			if s.ws.BufferedAmount() > 4<<20 {
+				for s.ws.BufferedAmount() > 2<<20 {
 					time.Sleep(time.Millisecond)
 				}
 			}
@@ -292,8 +292,8 @@ return open().then(async (ws) => {
     const msg = payload(size);
     const ok = new Promise((resolve) => { ws.onmessage = (e) => { if (e.data === 'ok') resolve(); }; });
     for (let i = 0; i < n; i++) {
-      if (ws.bufferedAmount > 32 << 20) {
-        while (ws.bufferedAmount > 16 << 20) await new Promise((r) => setTimeout(r, 1));
+      if (ws.bufferedAmount > 4 << 20) {
+        while (ws.bufferedAmount > 2 << 20) await new Promise((r) => setTimeout(r, 1));
       }
       ws.send(msg);
     }

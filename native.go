@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -118,6 +119,7 @@ func (t *nativeTransport) run() {
 	}
 	conn.SetReadLimit(limit)
 
+	t.frames.deflate = strings.Contains(extensions, "permessage-deflate")
 	t.ws.sendq.startWriter(func() { t.write(conn) })
 	t.ws.opened(protocol, extensions)
 	// The reader is a goroutine of its own, so that the stack the handshake grew
@@ -200,7 +202,7 @@ func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := rt.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
 		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
-			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames}
+			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames, out: clientFrames{server: e.frames}}
 		}
 	}
 	return resp, err
@@ -210,7 +212,11 @@ type endBody struct {
 	io.ReadWriteCloser
 	ended  *atomic.Bool
 	frames *serverFrames
+	out    clientFrames
 }
+
+// Write lets clientFrames restore a close code in the close frame it echoes.
+func (b *endBody) Write(p []byte) (int, error) { return b.ReadWriteCloser.Write(b.out.fix(p)) }
 
 // Read also hands what it read to the frame checks, and ends the stream before a
 // frame that breaks a rule.

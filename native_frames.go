@@ -7,8 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// frameError is a rule of RFC 6455 a server broke that coder/websocket does not
-// check, or checks differently from Chromium.
+// frameError is a rule of RFC 6455 a server broke, found by serverFrames.
 type frameError struct {
 	msg    string
 	reason string // what Chromium puts in the close frame (1002) it sends back
@@ -19,28 +18,113 @@ func (e *frameError) Error() string { return "websocket: " + e.msg }
 var (
 	errMaskedFrame      = &frameError{"the server sent a masked frame", "Masked frame from server"}
 	errNonMinimalLength = &frameError{"the server sent a frame length not in its shortest form", "WebSocket Protocol Error"}
+	errBadControlFrame  = &frameError{"the server sent a fragmented or oversized control frame", "WebSocket Protocol Error"}
+	errReservedBits     = &frameError{"the server set reserved bits", "Invalid reserved bit"}
+	errUnknownOpcode    = &frameError{"the server sent an unknown opcode", "Unknown opcode"}
+	errLoneContinuation = &frameError{"the server sent a continuation frame with no message to continue", "Unexpected continuation"}
+	errUnfinished       = &frameError{"the server began a message before finishing the last one", "Previous data frame unfinished"}
+	errBadClosePayload  = &frameError{"the server's close frame has a 1-byte payload or the code 1005, 1006 or 1015", ""}
 	errCloseReasonUTF8  = &frameError{"the server's close reason is not UTF-8", "Invalid UTF-8 in Close frame"}
 	errFrameAfterClose  = &frameError{"the server sent a frame after its close frame", ""}
 )
 
-// serverFrames follows the frame headers of the byte stream a server sends, as it
-// is read and before coder/websocket parses it, to apply Chromium's rules where
-// coder/websocket's differ:
-//
-//   - a masked frame, a length not in its shortest form, a close frame whose reason
-//     is not UTF-8, or a frame after the close frame fails the connection;
-//   - a close code that Chromium accepts and coder/websocket refuses (0–999, 1004,
-//     1016–2999, 5000 and up; Chromium refuses only 1005, 1006 and 1015) is
-//     rewritten to one coder/websocket accepts, and the close event gets the
-//     original.
-//
-// Reads of one connection are serialized by coder/websocket, so scan needs no
-// lock; mu guards what the transport reads afterwards.
-type serverFrames struct {
+// frameHeader is what serverFrames needs of a frame header.
+type frameHeader struct {
+	fin    bool
+	rsv    byte // the three reserved bits
+	op     byte
+	masked bool
+	l7     byte // the 7-bit length field
+	length uint64
+	mask   [4]byte
+	size   int // bytes of the header
+}
+
+// headerReader gathers the frame headers of a byte stream that arrives in
+// pieces, skipping payloads.
+type headerReader struct {
 	hdr  [14]byte
 	hn   int    // header bytes gathered so far
 	left uint64 // payload bytes of the current frame still to come
-	seen bool   // a close frame has gone by
+}
+
+// next goes through p from i. It returns the index just after the next complete
+// header, and the header; or len(p) and ok false when p ends first.
+func (r *headerReader) next(p []byte, i int) (j int, h frameHeader, ok bool) {
+	for i < len(p) {
+		if r.left > 0 {
+			n := min(uint64(len(p)-i), r.left)
+			i += int(n)
+			r.left -= n
+			continue
+		}
+		for r.hn < 2 && i < len(p) {
+			r.hdr[r.hn] = p[i]
+			r.hn++
+			i++
+		}
+		if r.hn < 2 {
+			break
+		}
+		h = frameHeader{fin: r.hdr[0]&0x80 != 0, rsv: r.hdr[0] >> 4 & 7, op: r.hdr[0] & 0x0f,
+			masked: r.hdr[1]&0x80 != 0, l7: r.hdr[1] & 0x7f, size: 2}
+		switch h.l7 {
+		case 126:
+			h.size += 2
+		case 127:
+			h.size += 8
+		}
+		if h.masked {
+			h.size += 4
+		}
+		for r.hn < h.size && i < len(p) {
+			r.hdr[r.hn] = p[i]
+			r.hn++
+			i++
+		}
+		if r.hn < h.size {
+			break
+		}
+		r.hn = 0
+		h.length = uint64(h.l7)
+		switch h.l7 {
+		case 126:
+			h.length = uint64(r.hdr[2])<<8 | uint64(r.hdr[3])
+		case 127:
+			h.length = 0
+			for _, c := range r.hdr[2:10] {
+				h.length = h.length<<8 | uint64(c)
+			}
+		}
+		if h.masked {
+			copy(h.mask[:], r.hdr[h.size-4:h.size])
+		}
+		r.left = h.length
+		return i, h, true
+	}
+	return len(p), frameHeader{}, false
+}
+
+// serverFrames follows the frames of the byte stream a server sends, as it is
+// read and before coder/websocket parses it, to apply Chromium's rules where
+// coder/websocket's differ or send another close reason:
+//
+//   - a frame that breaks a rule fails the connection with code 1002 and
+//     Chromium's reason (coder/websocket lets masked frames, lengths not in their
+//     shortest form, close reasons that are not UTF-8 and frames after the close
+//     frame through, and words its reasons differently);
+//   - a close code Chromium accepts and coder/websocket refuses (0–999, 1004,
+//     1016–2999, 5000 and up: Chromium refuses only 1005, 1006 and 1015) is
+//     rewritten to rewrittenCode on the way in, and back on the way out in the
+//     echoed close frame (clientFrames); the close event gets the original.
+//
+// Reads of one connection are serialized by coder/websocket, so scan needs no
+// lock; mu guards what other goroutines read.
+type serverFrames struct {
+	r         headerReader
+	deflate   bool // permessage-deflate was negotiated: RSV1 may start a message
+	inMessage bool // a fragmented data message is under way
+	seenClose bool
 
 	mu         sync.Mutex
 	bad        *frameError // the rule the server broke
@@ -54,93 +138,77 @@ const rewrittenCode = 4999
 // scan looks at p, bytes just read, and returns how many of them to hand to
 // coder/websocket: all of them, or those before a frame that breaks a rule.
 func (f *serverFrames) scan(p []byte) int {
-	i := 0
-	for i < len(p) {
-		if f.left > 0 {
-			n := uint64(len(p) - i)
-			if n > f.left {
-				n = f.left
-			}
-			i += int(n)
-			f.left -= n
+	for i := 0; i < len(p); {
+		j, h, ok := f.r.next(p, i)
+		if !ok {
+			break
+		}
+		start := j - h.size // where the frame began; negative when in an earlier read
+		i = j
+		bad := f.check(h, p[i:])
+		if bad == nil {
 			continue
 		}
-		start := i - f.hn // where the frame began; negative when in an earlier read
-		for f.hn < 2 && i < len(p) {
-			f.hdr[f.hn] = p[i]
-			f.hn++
-			i++
+		f.mu.Lock()
+		f.bad, f.afterClose = bad, bad == errFrameAfterClose
+		f.mu.Unlock()
+		if bad == errFrameAfterClose {
+			return len(p) // coder/websocket reads nothing after the close frame
 		}
-		if f.hn < 2 {
-			break
-		}
-		need, l7, masked := 2, f.hdr[1]&0x7f, f.hdr[1]&0x80 != 0
-		switch l7 {
-		case 126:
-			need += 2
-		case 127:
-			need += 8
-		}
-		if masked {
-			need += 4
-		}
-		for f.hn < need && i < len(p) {
-			f.hdr[f.hn] = p[i]
-			f.hn++
-			i++
-		}
-		if f.hn < need {
-			break
-		}
-		f.hn = 0
-		length := uint64(l7)
-		switch l7 {
-		case 126:
-			length = uint64(f.hdr[2])<<8 | uint64(f.hdr[3])
-		case 127:
-			length = 0
-			for _, c := range f.hdr[2:10] {
-				length = length<<8 | uint64(c)
-			}
-		}
-		var bad *frameError
-		switch {
-		case f.seen:
-			bad = errFrameAfterClose
-		case masked:
-			bad = errMaskedFrame
-		case l7 == 126 && length < 126, l7 == 127 && (length < 1<<16 || length>>63 != 0):
-			bad = errNonMinimalLength
-		case f.hdr[0]&0x0f == 8: // close
-			f.seen = true
-			if length >= 2 && uint64(len(p)-i) >= length {
-				code := int(p[i])<<8 | int(p[i+1])
-				if code != 1005 && code != 1006 && code != 1015 { // those, both refuse
-					if !utf8.Valid(p[i+2 : i+int(length)]) {
-						bad = errCloseReasonUTF8
-						break
-					}
-					if !coderAcceptsCode(code) {
-						f.mu.Lock()
-						f.origCode = code
-						f.mu.Unlock()
-						p[i], p[i+1] = rewrittenCode>>8, rewrittenCode&0xff
-					}
-				}
-			}
-		}
-		if bad != nil {
-			f.mu.Lock()
-			f.bad, f.afterClose = bad, f.seen && bad == errFrameAfterClose
-			f.mu.Unlock()
-			if bad == errFrameAfterClose {
-				return len(p) // coder/websocket reads nothing after the close frame
-			}
-			return max(start, 0)
-		}
-		f.left = length
+		return max(start, 0)
 	}
 	return len(p)
+}
+
+// check applies the rules to a frame whose payload starts at rest.
+func (f *serverFrames) check(h frameHeader, rest []byte) *frameError {
+	control := h.op >= 8
+	switch {
+	case f.seenClose:
+		return errFrameAfterClose
+	case h.masked:
+		return errMaskedFrame
+	case h.l7 == 126 && h.length < 126, h.l7 == 127 && (h.length < 1<<16 || h.length>>63 != 0):
+		return errNonMinimalLength
+	case h.rsv&3 != 0, h.rsv&4 != 0 && (!f.deflate || control || h.op == 0):
+		return errReservedBits
+	case h.op > 2 && h.op < 8, h.op > 10:
+		return errUnknownOpcode
+	case control && (!h.fin || h.length > 125):
+		return errBadControlFrame
+	case h.op == 0 && !f.inMessage:
+		return errLoneContinuation
+	case (h.op == 1 || h.op == 2) && f.inMessage:
+		return errUnfinished
+	}
+	if !control {
+		f.inMessage = !h.fin
+		return nil
+	}
+	if h.op != 8 {
+		return nil
+	}
+	f.seenClose = true
+	if h.length == 1 {
+		return errBadClosePayload
+	}
+	if h.length < 2 || uint64(len(rest)) < h.length {
+		return nil // no code, or not all here: coder/websocket decides
+	}
+	code := int(rest[0])<<8 | int(rest[1])
+	if code == 1005 || code == 1006 || code == 1015 {
+		return errBadClosePayload
+	}
+	if !utf8.Valid(rest[2:h.length]) {
+		return errCloseReasonUTF8
+	}
+	if !coderAcceptsCode(code) {
+		f.mu.Lock()
+		f.origCode = code
+		f.mu.Unlock()
+		rest[0], rest[1] = rewrittenCode>>8, rewrittenCode&0xff
+	}
+	return nil
 }
 
 // coderAcceptsCode is coder/websocket's rule for a close code on the wire.
@@ -156,13 +224,51 @@ func (f *serverFrames) broken() (err *frameError, afterClose bool) {
 	return f.bad, f.afterClose
 }
 
+// rewritten returns the close code that was rewritten to rewrittenCode, or 0.
+func (f *serverFrames) rewritten() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.origCode
+}
+
 // closeCode returns the code the server's close frame really held, given the
 // one coder/websocket reported.
 func (f *serverFrames) closeCode(reported int) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.origCode != 0 && reported == rewrittenCode {
-		return f.origCode
+	if orig := f.rewritten(); orig != 0 && reported == rewrittenCode {
+		return orig
 	}
 	return reported
+}
+
+// clientFrames follows the frames the client writes, to put a close code that
+// serverFrames rewrote back into the close frame coder/websocket echoes, as
+// Chromium echoes the code it received. Writes of one connection are
+// serialized by coder/websocket.
+type clientFrames struct {
+	r      headerReader
+	server *serverFrames
+}
+
+// fix returns p, or a copy of p with the echoed close code restored.
+func (c *clientFrames) fix(p []byte) []byte {
+	out := p
+	for i := 0; i < len(p); {
+		j, h, ok := c.r.next(p, i)
+		if !ok {
+			break
+		}
+		i = j
+		if h.op != 8 || h.length < 2 || len(p)-i < 2 {
+			continue
+		}
+		orig := c.server.rewritten()
+		if orig == 0 || int(p[i]^h.mask[0])<<8|int(p[i+1]^h.mask[1]) != rewrittenCode {
+			continue
+		}
+		if &out[0] == &p[0] {
+			out = append([]byte(nil), p...)
+		}
+		out[i], out[i+1] = byte(orig>>8)^h.mask[0], byte(orig)^h.mask[1]
+	}
+	return out
 }

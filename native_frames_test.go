@@ -20,8 +20,11 @@ func TestServerFramesAsChromium(t *testing.T) {
 		{"non-minimal length", "817f00000000000000026869880203e8", []step{opened(), failed(), closed(1006, "", false)}, 1002},
 		{"close reason not UTF-8", "880403e8fffe", []step{opened(), failed(), closed(1006, "", false)}, 1002},
 		{"frame after close", "880203e881026869", []step{opened(), failed(), closed(1006, "", false)}, 1000},
-		{"close code 999", "880203e7", []step{opened(), closed(999, "", true)}, 0},
-		{"close code 2999 with reason", "88050bb7627965", []step{opened(), closed(2999, "bye", true)}, 0},
+		{"close code 999", "880203e7", []step{opened(), closed(999, "", true)}, 999},
+		{"close code 2999 with reason", "88050bb7627965", []step{opened(), closed(2999, "bye", true)}, 2999},
+		{"reserved bit", "c1026869", []step{opened(), failed(), closed(1006, "", false)}, 1002},
+		{"unknown opcode", "8300", []step{opened(), failed(), closed(1006, "", false)}, 1002},
+		{"ping between fragments", "01016189008001628802" + "03e8", []step{opened(), msg("text:ab"), closed(1000, "", true)}, 1000},
 		{"close code 1005 on the wire", "880203ed", []step{opened(), failed(), closed(1006, "", false)}, 1002},
 		{"fragmented message then close", "010368656c80026c6f880203e8", []step{opened(), msg("text:hello"), closed(1000, "", true)}, 1000},
 	} {

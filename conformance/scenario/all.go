@@ -14,6 +14,9 @@ func acts(a ...Action) []Action        { return a }
 
 // Reasons shared by documented differences.
 const (
+	nativeUTF8Code = "The close frame the client sends differs: RFC 6455 (sections 7.1.7 and 8.1) names 1007 for invalid " +
+		"UTF-8 and the native backend sends 1007 (a choice of the package, see README); Chromium sends 1002 " +
+		"\"Invalid UTF-8 in text frame\". What the page sees (error, then close 1006) is the same."
 	bufferedRace = "The value read right after Send may be lower than Chromium's: the package lowers bufferedAmount as soon " +
 		"as bytes reach the network, also while a listener runs, so a Go listener that blocks until it falls does not " +
 		"wait forever. Chromium updates it only between tasks, so in the task that called send() it always counts the " +
@@ -32,6 +35,7 @@ func All() []Scenario {
 	all = append(all, closing()...)
 	all = append(all, sending()...)
 	all = append(all, serverSide()...)
+	all = append(all, frames()...)
 	for i := range all {
 		for rt, why := range nodeQuirks[all[i].Name] {
 			if all[i].Differs == nil {
@@ -56,6 +60,10 @@ const (
 	nodeSpaceHost = "Node follows the URL standard and throws a SyntaxError for a space in the host."
 	nodeLateData  = "Node reports the close as unclean (1006) when the server's echo of the data is still arriving " +
 		"during the closing handshake, although the server received the close frame."
+	nodeFrames = "Node's WebSocket (undici) handles frames its own way: it drops the TCP connection without a close " +
+		"frame on most protocol errors and fires error while still OPEN, refuses close codes Chromium accepts " +
+		"(999, 1004, 2999, 5000), echoes no close reason, words its close reasons differently, and accepts a " +
+		"length not in its shortest form and a frame after the close frame."
 	nodeUTF8       = "Node's WebSocket drops the TCP connection without sending a close frame."
 	wasmNodeNoHTTP = "Go's net/http under js/wasm in Node does not use fetch and cannot dial, so the HTTP request the " +
 		"blocking listener makes fails (a limit of Go's WASM port in Node, not of the package)."
@@ -97,9 +105,8 @@ func suite() []Scenario {
 		{Name: "server drops TCP after the handshake", Source: "suite", URL: "{ws}/drop"},
 		{Name: "server sends invalid UTF-8 text", Source: "suite", URL: "{ws}/badutf8", AddID: true, CheckServer: true,
 			Differs: map[string]string{
-				"native": "The close frame the client sends differs: RFC 6455 (sections 7.1.7 and 8.1) requires 1007 for invalid UTF-8 " +
-					"and the native backend sends 1007; Chromium sends 1002. What the page sees (error, then close 1006) is the same.",
-				"node": "Node's WebSocket fires error while still OPEN and drops the TCP connection without a close frame.",
+				"native": nativeUTF8Code,
+				"node":   "Node's WebSocket fires error while still OPEN and drops the TCP connection without a close frame.",
 			}},
 		{Name: "handshake refused with 403", Source: "suite", URL: "{ws}/reject?status=403"},
 		{Name: "server selects a protocol that was not offered", Source: "suite", URL: "{ws}/protocol?pick=zzz", Protocols: []string{"a", "b"}},
@@ -284,6 +291,54 @@ func sending() []Scenario {
 			OnOpen:    acts(send("1"), Action{Do: "sendBytes", Text: "2"}, send("3"), Action{Do: "sendBlob", Text: "4"}, send("end")),
 			OnMessage: acts(Action{Do: "closeCode", Code: 1000, If: "text:end"})},
 	}
+}
+
+// frames: what a client must do with the frames a server sends, good and bad
+// (RFC 6455 sections 5 and 7; the /raw endpoint writes the bytes as given).
+func frames() []Scenario {
+	long := strings.Repeat("61", 124)
+	cases := []struct{ name, hex string }{
+		{"server close frame 1000 with a reason", "880503e8627965"},
+		{"server close frame with a 1-byte payload", "880103"},
+		{"server close frame with code 1005 on the wire", "880203ed"},
+		{"server close frame with code 999", "880203e7"},
+		{"server close frame with code 1004 (reserved)", "880203ec"},
+		{"server close frame with code 1015 on the wire", "880203f7"},
+		{"server close frame with code 2999", "88020bb7"},
+		{"server close frame with code 4999", "88021387"},
+		{"server close frame with code 5000", "88021388"},
+		{"server close frame with an invalid UTF-8 reason", "880403e8fffe"},
+		{"server close frame over 125 bytes", "887e007e03e8" + long},
+		{"data after the server's close frame is ignored", "880203e881026869"},
+		{"masked frame from the server", "818500000000" + "68656c6c6f"},
+		{"RSV1 set without an extension", "c1026869"},
+		{"reserved opcode 3", "8300"},
+		{"fragmented ping", "0900"},
+		{"ping over 125 bytes", "897e007e" + long + "6161"},
+		{"continuation frame with nothing to continue", "80026869"},
+		{"new message inside a fragmented one", "0101618101" + "62"},
+		{"fragmented text message", "010368656c80026c6f" + "880203e8"},
+		{"ping between fragments", "0101618900" + "800162" + "880203e8"},
+		{"empty text frame", "8100" + "880203e8"},
+		{"UTF-8 character split across fragments", "0101c38001a9" + "880203e8"},
+		{"truncated UTF-8 at the end of a text message", "8101c3"},
+		{"unsolicited pong is ignored", "8a00" + "8102686f" + "880203e8"},
+		{"binary frame then close", "8203010203" + "880203e8"},
+		{"non-minimal 64-bit length", "817f0000000000000002" + "6869" + "880203e8"},
+	}
+	var out []Scenario
+	for _, c := range cases {
+		sc := Scenario{Name: c.name, Source: "rfc6455", URL: "{ws}/raw?hex=" + c.hex, AddID: true, CheckServer: true,
+			OnOpen: acts(Action{Do: "binaryType", Text: "arraybuffer"})}
+		// Under WASM in Node the page's WebSocket is Node's, so both Node runtimes
+		// show its handling of bad frames.
+		sc.Differs = map[string]string{"node": nodeFrames, "wasm-node": nodeFrames}
+		if c.name == "truncated UTF-8 at the end of a text message" {
+			sc.Differs["native"] = nativeUTF8Code
+		}
+		out = append(out, sc)
+	}
+	return out
 }
 
 // serverSide: what the server does (server-initiated closes, failures, extensions).

@@ -3,7 +3,7 @@
 package websocket
 
 import (
-	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -119,17 +119,15 @@ func (r *headerReader) next(p []byte, i int) (j int, h frameHeader, ok bool) {
 //     echoed close frame (clientFrames); the close event gets the original.
 //
 // Reads of one connection are serialized by coder/websocket, so scan needs no
-// lock; mu guards what other goroutines read.
+// lock; what other goroutines read is atomic.
 type serverFrames struct {
 	r         headerReader
 	deflate   bool // permessage-deflate was negotiated: RSV1 may start a message
 	inMessage bool // a fragmented data message is under way
 	seenClose bool
 
-	mu         sync.Mutex
-	bad        *frameError // the rule the server broke
-	afterClose bool        // bad was found after the server's close frame
-	origCode   int         // the close code that was rewritten to rewrittenCode
+	bad      atomic.Pointer[frameError] // the rule the server broke
+	origCode atomic.Int32               // the close code that was rewritten to rewrittenCode
 }
 
 // rewrittenCode stands in for a close code coder/websocket would refuse.
@@ -149,9 +147,7 @@ func (f *serverFrames) scan(p []byte) int {
 		if bad == nil {
 			continue
 		}
-		f.mu.Lock()
-		f.bad, f.afterClose = bad, bad == errFrameAfterClose
-		f.mu.Unlock()
+		f.bad.CompareAndSwap(nil, bad)
 		if bad == errFrameAfterClose {
 			return len(p) // coder/websocket reads nothing after the close frame
 		}
@@ -203,9 +199,7 @@ func (f *serverFrames) check(h frameHeader, rest []byte) *frameError {
 		return errCloseReasonUTF8
 	}
 	if !coderAcceptsCode(code) {
-		f.mu.Lock()
-		f.origCode = code
-		f.mu.Unlock()
+		f.origCode.Store(int32(code))
 		rest[0], rest[1] = rewrittenCode>>8, rewrittenCode&0xff
 	}
 	return nil
@@ -219,17 +213,12 @@ func coderAcceptsCode(code int) bool {
 // broken returns the rule the server broke, if any, and whether that was after
 // its close frame.
 func (f *serverFrames) broken() (err *frameError, afterClose bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.bad, f.afterClose
+	bad := f.bad.Load()
+	return bad, bad == errFrameAfterClose
 }
 
 // rewritten returns the close code that was rewritten to rewrittenCode, or 0.
-func (f *serverFrames) rewritten() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.origCode
-}
+func (f *serverFrames) rewritten() int { return int(f.origCode.Load()) }
 
 // closeCode returns the code the server's close frame really held, given the
 // one coder/websocket reported.

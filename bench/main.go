@@ -9,7 +9,7 @@
 //
 // From the repository root:
 //
-//	go -C bench run . -count 5
+//	go -C bench run .
 //
 // writes bench/results/results.json, bench/results/rtt.png and the results section
 // of BENCHMARKS.md. Libraries are interleaved within each round, and each figure is
@@ -27,12 +27,13 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 )
 
 var (
-	flagCount     = flag.Int("count", 5, "measured rounds (each library measured once per round, interleaved)")
+	flagCount     = flag.Int("count", 7, "measured rounds (each library measured once per round, interleaved)")
 	flagTime      = flag.Duration("time", 250*time.Millisecond, "target duration of one sample")
 	flagIdle      = flag.Int("idle", 10000, "sockets for the idle-memory measurement (0 skips it)")
 	flagIdleCount = flag.Int("idlecount", 2, "rounds of the idle-memory measurement")
@@ -135,7 +136,7 @@ func main() {
 
 	res := &results{
 		Machine: machine(),
-		Command: "go -C bench run . " + joinArgs(os.Args[1:]),
+		Command: strings.TrimSpace("go -C bench run . " + joinArgs(os.Args[1:])),
 		Count:   *flagCount,
 		Samples: map[string]map[string][]sample{},
 		Idle:    map[string]map[string][]idleStat{},

@@ -161,6 +161,7 @@ func normalize(traces []scenario.Trace, rt, host string, deadPort int) {
 		for j := range traces[i].Entries {
 			e := &traces[i].Entries[j]
 			e.URL, e.Origin, e.Data = r.Replace(e.URL), r.Replace(e.Origin), r.Replace(e.Data)
+			e.Exception, e.Reason = r.Replace(e.Exception), r.Replace(e.Reason)
 		}
 	}
 }

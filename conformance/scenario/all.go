@@ -64,6 +64,9 @@ const (
 		"frame on most protocol errors and fires error while still OPEN, refuses close codes Chromium accepts " +
 		"(999, 1004, 2999, 5000), echoes no close reason, words its close reasons differently, and accepts a " +
 		"length not in its shortest form and a frame after the close frame."
+	nodeCrash = "Node's WebSocket throws an uncaught TypeError (reading 'includes' of null) when a server selects a " +
+		"protocol and none was offered, and the socket stays CONNECTING; the harness catches it and the scenario " +
+		"ends by its timeout (under WASM the package still reports error and close first)."
 	nodeUTF8       = "Node's WebSocket drops the TCP connection without sending a close frame."
 	wasmNodeNoHTTP = "Go's net/http under js/wasm in Node does not use fetch and cannot dial, so the HTTP request the " +
 		"blocking listener makes fails (a limit of Go's WASM port in Node, not of the package)."
@@ -350,6 +353,10 @@ func serverSide() []Scenario {
 		{Name: "server close 1011", Source: "whatwg", URL: "{ws}/close?code=1011"},
 		{Name: "server close 3500 with a UTF-8 reason", Source: "whatwg", URL: "{ws}/close?code=3500&reason=%C3%A9t%C3%A9%20%E2%98%83"},
 		{Name: "handshake refused with 404", Source: "whatwg", URL: "{ws}/reject?status=404"},
+		{Name: "handshake answered with a redirect (302)", Source: "whatwg", URL: "{ws}/reject?status=302",
+			Differs: map[string]string{"node": nodeNoClose}},
+		{Name: "server selects a protocol when none was offered", Source: "wpt:opening-handshake/005", URL: "{ws}/protocol?pick=chat",
+			Differs: map[string]string{"node": nodeCrash, "wasm-node": nodeCrash}},
 		{Name: "handshake refused with 500", Source: "whatwg", URL: "{ws}/reject?status=500"},
 		{Name: "server drops TCP after a message", Source: "whatwg", URL: "{ws}/drop?greet=hi&delay_ms=50"},
 		{Name: "permessage-deflate is negotiated", Source: "wpt:Create-extensions-empty", URL: "{ws}/echo",

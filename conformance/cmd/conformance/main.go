@@ -144,7 +144,7 @@ func run() (int, error) {
 		}
 		logf("node: %v", time.Since(t0).Round(100*time.Millisecond))
 		t0 = time.Now()
-		if results[rtWASMNode], err = runNodeWASM(wasm, wasmArgs(envFor(rtWASMNode), "stdout")); err != nil {
+		if results[rtWASMNode], err = runNodeWASM(tmp, wasm, wasmArgs(envFor(rtWASMNode), "stdout")); err != nil {
 			return 0, fmt.Errorf("WASM in Node: %w", err)
 		}
 		logf("wasm-node: %v", time.Since(t0).Round(100*time.Millisecond))

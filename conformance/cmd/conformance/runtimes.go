@@ -139,7 +139,7 @@ func nodeVersion() (string, error) {
 
 // runNodeJS runs the JavaScript driver under Node's WebSocket.
 func runNodeJS(dir string, scs []scenario.Scenario, parallel int) ([]scenario.Trace, error) {
-	for _, name := range []string{"driver.js", "node_runner.js"} {
+	for _, name := range []string{"driver.js", "node_runner.js", "node_guard.js"} {
 		b, _ := assets.ReadFile(name)
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			return nil, err
@@ -151,14 +151,14 @@ func runNodeJS(dir string, scs []scenario.Scenario, parallel int) ([]scenario.Tr
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "--experimental-websocket", "--no-warnings",
+	cmd := exec.CommandContext(ctx, "node", "--experimental-websocket", "--no-warnings", "-r", filepath.Join(dir, "node_guard.js"),
 		filepath.Join(dir, "node_runner.js"), filepath.Join(dir, "driver.js"))
 	cmd.Stdin = bytes.NewReader(in)
 	return runDriver(cmd)
 }
 
 // runNodeWASM runs the WASM driver in Node, with Go's wasm_exec_node.js.
-func runNodeWASM(wasm string, args []string) ([]scenario.Trace, error) {
+func runNodeWASM(dir, wasm string, args []string) ([]scenario.Trace, error) {
 	root, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
 		return nil, err
@@ -166,6 +166,7 @@ func runNodeWASM(wasm string, args []string) ([]scenario.Trace, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", append([]string{"--experimental-websocket", "--no-warnings", "--stack-size=8192",
+		"-r", filepath.Join(dir, "node_guard.js"),
 		filepath.Join(strings.TrimSpace(string(root)), "lib", "wasm", "wasm_exec_node.js"), wasm}, args...)...)
 	return runDriver(cmd)
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/browserws/websocket/internal/wstest"
 )
 
-//go:embed driver.js node_runner.js page.html
+//go:embed driver.js node_runner.js node_guard.js page.html
 var assets embed.FS
 
 // server is the test server of internal/wstest plus, under /_conf/, the pages

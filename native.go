@@ -171,6 +171,10 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 			return nil, "", "", fmt.Errorf("%w: offered %q, server selected %q", ErrProtocolMismatch, o.Protocols, protocol)
 		}
 	}
+	if err := checkDeflateResponse(resp.Header.Values("Sec-WebSocket-Extensions")); err != nil {
+		conn.CloseNow()
+		return nil, "", "", err
+	}
 	return conn, protocol, resp.Header.Get("Sec-WebSocket-Extensions"), nil
 }
 

@@ -3,6 +3,9 @@
 package websocket
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -260,4 +263,40 @@ func (c *clientFrames) fix(p []byte) []byte {
 		out[i], out[i+1] = byte(orig>>8)^h.mask[0], byte(orig)^h.mask[1]
 	}
 	return out
+}
+
+// checkDeflateResponse applies Chromium's rules to the server's
+// Sec-WebSocket-Extensions answer where coder/websocket is laxer: a
+// permessage-deflate parameter may appear once, the no_context_takeover ones take
+// no value, and server_max_window_bits takes a number from 8 to 15 without a
+// leading zero.
+func checkDeflateResponse(values []string) error {
+	for _, v := range values {
+		for _, ext := range strings.Split(v, ",") {
+			params := strings.Split(ext, ";")
+			if strings.TrimSpace(params[0]) != "permessage-deflate" {
+				continue // coder/websocket refuses it
+			}
+			seen := map[string]bool{}
+			for _, p := range params[1:] {
+				name, value, hasValue := strings.Cut(strings.TrimSpace(p), "=")
+				name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+				if seen[name] {
+					return fmt.Errorf("websocket: the server repeated the permessage-deflate parameter %s", name)
+				}
+				seen[name] = true
+				switch name {
+				case "server_no_context_takeover", "client_no_context_takeover":
+					if hasValue {
+						return fmt.Errorf("websocket: the server gave the permessage-deflate parameter %s a value", name)
+					}
+				case "server_max_window_bits":
+					if n, err := strconv.Atoi(value); err != nil || n < 8 || n > 15 || value[0] == '0' || value[0] == '+' {
+						return fmt.Errorf("websocket: the server's server_max_window_bits %q is not from 8 to 15", value)
+					}
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -43,3 +43,23 @@ func TestServerFramesAsChromium(t *testing.T) {
 	}
 	checkNoLeak(t)
 }
+
+func TestCheckDeflateResponse(t *testing.T) {
+	for ext, ok := range map[string]bool{
+		"permessage-deflate":                                                         true,
+		"permessage-deflate; server_no_context_takeover":                             true,
+		"permessage-deflate; server_max_window_bits=8":                               true,
+		"permessage-deflate; server_max_window_bits=15":                              true,
+		"permessage-deflate;server_max_window_bits = 10":                             true,
+		"permessage-deflate; server_max_window_bits=7":                               false,
+		"permessage-deflate; server_max_window_bits=16":                              false,
+		"permessage-deflate; server_max_window_bits=010":                             false,
+		"permessage-deflate; server_max_window_bits":                                 false,
+		"permessage-deflate; client_no_context_takeover=1":                           false,
+		"permessage-deflate; server_no_context_takeover; server_no_context_takeover": false,
+	} {
+		if err := checkDeflateResponse([]string{ext}); (err == nil) != ok {
+			t.Errorf("checkDeflateResponse(%q) = %v, want ok=%v", ext, err, ok)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -36,6 +37,7 @@ func All() []Scenario {
 	all = append(all, sending()...)
 	all = append(all, serverSide()...)
 	all = append(all, frames()...)
+	all = append(all, extensions()...)
 	for i := range all {
 		for rt, why := range nodeQuirks[all[i].Name] {
 			if all[i].Differs == nil {
@@ -67,6 +69,8 @@ const (
 	nodeCrash = "Node's WebSocket throws an uncaught TypeError (reading 'includes' of null) when a server selects a " +
 		"protocol and none was offered, and the socket stays CONNECTING; the harness catches it and the scenario " +
 		"ends by its timeout (under WASM the package still reports error and close first)."
+	nodeExtensions = "Node's WebSocket checks the server's permessage-deflate parameters less than Chromium (it accepts " +
+		"unknown parameters and out-of-range window bits), and never fires close when it refuses the handshake."
 	nodeUTF8       = "Node's WebSocket drops the TCP connection without sending a close frame."
 	wasmNodeNoHTTP = "Go's net/http under js/wasm in Node does not use fetch and cannot dial, so the HTTP request the " +
 		"blocking listener makes fails (a limit of Go's WASM port in Node, not of the package)."
@@ -338,6 +342,41 @@ func frames() []Scenario {
 		sc.Differs = map[string]string{"node": nodeFrames, "wasm-node": nodeFrames}
 		if c.name == "truncated UTF-8 at the end of a text message" {
 			sc.Differs["native"] = nativeUTF8Code
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// extensions: what the server answers to the permessage-deflate offer.
+func extensions() []Scenario {
+	var out []Scenario
+	for _, ext := range []string{
+		"permessage-deflate",
+		"permessage-deflate; server_no_context_takeover",
+		"permessage-deflate; client_no_context_takeover",
+		"permessage-deflate; server_max_window_bits=10",
+		"permessage-deflate; client_max_window_bits=10",
+		"permessage-deflate; client_max_window_bits",
+		"permessage-deflate; unknown_param",
+		"permessage-deflate; server_max_window_bits=7",
+		"permessage-deflate; server_max_window_bits=8",
+		"permessage-deflate; server_max_window_bits=16",
+		"permessage-deflate; server_max_window_bits=010",
+		"permessage-deflate; server_max_window_bits",
+		"permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+		"permessage-deflate; server_no_context_takeover=1",
+		"permessage-deflate, permessage-deflate",
+		"x-webkit-deflate-frame",
+	} {
+		sc := Scenario{Name: "server accepts extension: " + ext, Source: "rfc7692",
+			URL:     "{ws}/raw?hex=880203e8&ext=" + url.QueryEscape(ext),
+			Differs: map[string]string{"node": nodeExtensions, "wasm-node": nodeExtensions}}
+		if strings.Contains(ext, "client_max_window_bits=") {
+			sc.Differs["native"] = "Chromium offers `permessage-deflate; client_max_window_bits` and accepts a server " +
+				"that limits the client's window. coder/websocket does not offer the parameter and cannot limit the window " +
+				"it compresses with, so the native backend refuses the answer (RFC 7692 allows it only when offered). " +
+				"A server that answers the native offer as offered never sends it."
 		}
 		out = append(out, sc)
 	}

@@ -132,9 +132,10 @@ func (h *handler) fragDrop(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// raw completes the handshake, writes the bytes of ?hex= as they are (frames a
-// server should or should not send), then reads the client's frames until its
-// close frame or the end of the connection, and records the close code it sent.
+// raw completes the handshake (answering ?ext= as Sec-WebSocket-Extensions, if
+// given), writes the bytes of ?hex= as they are (frames a server should or should
+// not send), then reads the client's frames until its close frame or the end of
+// the connection, and records the close code it sent.
 func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
 	out, err := hex.DecodeString(r.URL.Query().Get("hex"))
 	if err != nil {
@@ -142,7 +143,11 @@ func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.URL.Query().Get("id")
-	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "", func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
+	extra := ""
+	if ext := r.URL.Query().Get("ext"); ext != "" {
+		extra = "Sec-WebSocket-Extensions: " + ext + "\r\n"
+	}
+	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), extra, func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
 		brw.Write(out)
 		if brw.Flush() != nil {
 			return

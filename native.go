@@ -171,6 +171,10 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 			return nil, "", "", fmt.Errorf("%w: offered %q, server selected %q", ErrProtocolMismatch, o.Protocols, protocol)
 		}
 	}
+	if err := checkHandshakeResponse(resp.Header, o.Protocols); err != nil {
+		conn.CloseNow()
+		return nil, "", "", err
+	}
 	if err := checkDeflateResponse(resp.Header.Values("Sec-WebSocket-Extensions")); err != nil {
 		conn.CloseNow()
 		return nil, "", "", err

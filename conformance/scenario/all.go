@@ -38,6 +38,7 @@ func All() []Scenario {
 	all = append(all, serverSide()...)
 	all = append(all, frames()...)
 	all = append(all, extensions()...)
+	all = append(all, handshakes()...)
 	for i := range all {
 		for rt, why := range nodeQuirks[all[i].Name] {
 			if all[i].Differs == nil {
@@ -377,6 +378,44 @@ func extensions() []Scenario {
 				"that limits the client's window. coder/websocket does not offer the parameter and cannot limit the window " +
 				"it compresses with, so the native backend refuses the answer (RFC 7692 allows it only when offered). " +
 				"A server that answers the native offer as offered never sends it."
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// handshakes: response heads a server may answer the opening handshake with.
+func handshakes() []Scenario {
+	const status, up, conn, acc = "HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Accept: {accept}"
+	cases := []struct {
+		name  string
+		lines []string
+	}{
+		{"the usual answer", []string{status, up, conn, acc}},
+		{"Upgrade and Connection in other cases", []string{"HTTP/1.1 101 OK", "upgrade: WebSocket", "connection: upgrade", acc}},
+		{"Connection with more tokens", []string{status, up, "Connection: keep-alive, Upgrade", acc}},
+		{"no Upgrade header", []string{status, conn, acc}},
+		{"Upgrade with another protocol", []string{status, "Upgrade: h2c", conn, acc}},
+		{"Upgrade with two tokens", []string{status, "Upgrade: websocket, h2c", conn, acc}},
+		{"no Connection header", []string{status, up, acc}},
+		{"no Sec-WebSocket-Accept", []string{status, up, conn}},
+		{"two Sec-WebSocket-Accept headers", []string{status, up, conn, acc, acc}},
+		{"status 200", []string{"HTTP/1.1 200 OK", up, conn, acc, "Content-Length: 0"}},
+		{"HTTP/1.0 101", []string{"HTTP/1.0 101 Switching Protocols", up, conn, acc}},
+		{"empty Sec-WebSocket-Protocol when none was offered", []string{status, up, conn, acc, "Sec-WebSocket-Protocol: "}},
+		{"empty Sec-WebSocket-Extensions", []string{status, up, conn, acc, "Sec-WebSocket-Extensions: "}},
+	}
+	var out []Scenario
+	for _, c := range cases {
+		sc := Scenario{Name: "handshake answer: " + c.name, Source: "rfc6455 4.1",
+			URL:     "{ws}/raw?hex=880203e8&head=" + url.QueryEscape(strings.Join(c.lines, "\r\n")),
+			Differs: map[string]string{"node": nodeNoClose}}
+		switch c.name {
+		case "Connection with more tokens":
+			why := "Node's WebSocket wants Connection to be exactly \"Upgrade\" and refuses a list of tokens."
+			sc.Differs = map[string]string{"node": why, "wasm-node": why}
+		case "empty Sec-WebSocket-Protocol when none was offered":
+			sc.Differs = map[string]string{"node": nodeCrash, "wasm-node": nodeCrash}
 		}
 		out = append(out, sc)
 	}

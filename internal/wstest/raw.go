@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -133,21 +134,21 @@ func (h *handler) fragDrop(w http.ResponseWriter, r *http.Request) {
 }
 
 // raw completes the handshake (answering ?ext= as Sec-WebSocket-Extensions, if
-// given), writes the bytes of ?hex= as they are (frames a server should or should
-// not send), then reads the client's frames until its close frame or the end of
-// the connection, and records the close code it sent.
+// given; or, with ?head=, answering that response head, lines joined by CRLF, in
+// which "{accept}" is the right Sec-WebSocket-Accept value), writes the bytes of
+// ?hex= as they are (frames a server should or should not send), then reads the
+// client's frames until its close frame or the end of the connection, and
+// records the close code it sent.
 func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
-	out, err := hex.DecodeString(r.URL.Query().Get("hex"))
+	q := r.URL.Query()
+	out, err := hex.DecodeString(q.Get("hex"))
 	if err != nil {
 		http.Error(w, "bad hex", http.StatusBadRequest)
 		return
 	}
-	id := r.URL.Query().Get("id")
-	extra := ""
-	if ext := r.URL.Query().Get("ext"); ext != "" {
-		extra = "Sec-WebSocket-Extensions: " + ext + "\r\n"
-	}
-	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), extra, func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
+	id := q.Get("id")
+	accept := acceptKey(r.Header.Get("Sec-WebSocket-Key"))
+	after := func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
 		brw.Write(out)
 		if brw.Flush() != nil {
 			return
@@ -168,5 +169,23 @@ func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-	})
+	}
+	if head := q.Get("head"); head != "" {
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer h.track(conn)()
+		brw.WriteString(strings.ReplaceAll(head, "{accept}", accept) + "\r\n\r\n")
+		if brw.Flush() != nil {
+			return
+		}
+		after(h, conn, brw)
+		return
+	}
+	extra := ""
+	if ext := q.Get("ext"); ext != "" {
+		extra = "Sec-WebSocket-Extensions: " + ext + "\r\n"
+	}
+	h.rawHandshake(w, r, accept, extra, after)
 }

@@ -1,0 +1,38 @@
+//go:build !js
+
+package websocket
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestCheckHandshakeResponse(t *testing.T) {
+	base := func(extra ...string) http.Header {
+		h := http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-Websocket-Accept": {"x"}}
+		for i := 0; i+1 < len(extra); i += 2 {
+			h.Add(extra[i], extra[i+1])
+		}
+		return h
+	}
+	for _, c := range []struct {
+		name    string
+		h       http.Header
+		offered []string
+		ok      bool
+	}{
+		{"usual", base(), nil, true},
+		{"Upgrade in another case", http.Header{"Upgrade": {"WebSocket"}, "Sec-Websocket-Accept": {"x"}}, nil, true},
+		{"Upgrade with two tokens", http.Header{"Upgrade": {"websocket, h2c"}, "Sec-Websocket-Accept": {"x"}}, nil, false},
+		{"two Upgrade headers", base("Upgrade", "websocket"), nil, false},
+		{"two accepts", base("Sec-WebSocket-Accept", "x"), nil, false},
+		{"protocol not asked for", base("Sec-WebSocket-Protocol", ""), nil, false},
+		{"protocol asked for", base("Sec-WebSocket-Protocol", "a"), []string{"a"}, true},
+		{"two protocols", base("Sec-WebSocket-Protocol", "a", "Sec-WebSocket-Protocol", "a"), []string{"a"}, false},
+		{"empty extensions", base("Sec-WebSocket-Extensions", " "), nil, false},
+	} {
+		if err := checkHandshakeResponse(c.h, c.offered); (err == nil) != c.ok {
+			t.Errorf("%s: checkHandshakeResponse = %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+}

@@ -333,6 +333,10 @@ func frames() []Scenario {
 		{"unsolicited pong is ignored", "8a00" + "8102686f" + "880203e8"},
 		{"binary frame then close", "8203010203" + "880203e8"},
 		{"non-minimal 64-bit length", "817f0000000000000002" + "6869" + "880203e8"},
+		{"text starting with a byte order mark", "8104efbbbf61" + "880203e8"},
+		{"text with an encoded surrogate (invalid UTF-8)", "8103eda080"},
+		{"text with a noncharacter U+FFFF", "8103efbfbf" + "880203e8"},
+		{"binary frame with RSV1 and no extension", "c20101"},
 	}
 	var out []Scenario
 	for _, c := range cases {
@@ -341,7 +345,7 @@ func frames() []Scenario {
 		// Under WASM in Node the page's WebSocket is Node's, so both Node runtimes
 		// show its handling of bad frames.
 		sc.Differs = map[string]string{"node": nodeFrames, "wasm-node": nodeFrames}
-		if c.name == "truncated UTF-8 at the end of a text message" {
+		if c.name == "truncated UTF-8 at the end of a text message" || strings.HasSuffix(c.name, "(invalid UTF-8)") {
 			sc.Differs["native"] = nativeUTF8Code
 		}
 		out = append(out, sc)

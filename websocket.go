@@ -266,10 +266,13 @@ func (ws *WebSocket) awaitListener(typ string) {
 	}()
 	for {
 		ok, added := ws.listeners.has(typ)
+		left := time.Until(ws.setupDeadline)
 		if ok {
+			if left <= 0 {
+				ws.setupOver.Store(true) // later events skip the registry's lock
+			}
 			return
 		}
-		left := time.Until(ws.setupDeadline)
 		if left <= 0 {
 			ws.setupOver.Store(true)
 			return

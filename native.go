@@ -130,6 +130,9 @@ func (t *nativeTransport) run() {
 // dial makes the opening handshake and checks what browsers check on top of what
 // coder/websocket does.
 func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, err error) {
+	if err := checkPort(t.ws.url.origin); err != nil {
+		return nil, "", "", err
+	}
 	o := &t.ws.opts
 	ctx := t.ctx
 	timeout := o.HandshakeTimeout

@@ -36,3 +36,14 @@ func TestCheckHandshakeResponse(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPort(t *testing.T) {
+	for origin, blocked := range map[string]bool{
+		"ws://example.com": false, "ws://example.com:25": true, "wss://[::1]:6667": true, "ws://[::1]": false,
+		"ws://127.0.0.1:8080": false, "ws://h:10080": true,
+	} {
+		if err := checkPort(origin); (err != nil) != blocked {
+			t.Errorf("checkPort(%q) = %v, want blocked=%v", origin, err, blocked)
+		}
+	}
+}

@@ -216,6 +216,8 @@ func constructor() []Scenario {
 			OnClose: acts(attrs())},
 		{Name: "connection refused", Source: "wpt:Create-blocked-port", URL: "ws://127.0.0.1:{deadport}/"},
 		{Name: "blocked port (25)", Source: "wpt:Create-blocked-port", URL: "ws://127.0.0.1:25/"},
+		{Name: "blocked port with a live server", Source: "wpt:Create-blocked-port, fetch bad ports", URL: "ws://127.0.0.1:{blockedport}/echo",
+			Differs: map[string]string{"node": nodeNoClose}},
 	}
 }
 

@@ -19,6 +19,9 @@ type Env struct {
 	WS string
 	// DeadPort is a local port nothing listens on.
 	DeadPort int
+	// BlockedPort is a port browsers refuse to connect to, on which the test
+	// server listens too.
+	BlockedPort int
 	// Runtime names the runtime, for the id parameter: "native", "wasm-chromium" …
 	Runtime string
 }
@@ -28,7 +31,7 @@ type Env struct {
 func (env Env) ExpandURL(sc Scenario, i int) string {
 	host := strings.TrimPrefix(env.WS, "ws://")
 	u := strings.NewReplacer("{ws}", env.WS, "{http}", "http://"+host, "{host}", host,
-		"{deadport}", strconv.Itoa(env.DeadPort)).Replace(sc.URL)
+		"{deadport}", strconv.Itoa(env.DeadPort), "{blockedport}", strconv.Itoa(env.BlockedPort)).Replace(sc.URL)
 	u = Expand(u)
 	if sc.AddID {
 		sep := "?"

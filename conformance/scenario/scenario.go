@@ -19,7 +19,8 @@ type Scenario struct {
 	Source string `json:"source"`
 	// URL is given to the constructor after expansion: "{ws}" is the test
 	// server's ws://host:port, "{http}" its http://host:port, "{host}" its
-	// host:port and "{deadport}" a local port nothing listens on. An id query
+	// host:port, "{deadport}" a local port nothing listens on and "{blockedport}" a
+	// port browsers refuse although the test server listens on it. An id query
 	// parameter is added when AddID is set.
 	URL string `json:"url"`
 	// AddID adds "id=<runtime>-<n>" to the URL's query, so that the harness can ask

@@ -98,7 +98,11 @@ func run() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	envFor := func(rt string) scenario.Env { return scenario.Env{WS: srv.ws, DeadPort: deadPort, Runtime: rt} }
+	blockedPort, stopBlocked := srv.listenBlocked()
+	defer stopBlocked()
+	envFor := func(rt string) scenario.Env {
+		return scenario.Env{WS: srv.ws, DeadPort: deadPort, BlockedPort: blockedPort, Runtime: rt}
+	}
 	logf("server %s; %d scenarios", srv.ws, len(scs))
 
 	results := map[string][]scenario.Trace{}
@@ -220,7 +224,7 @@ func jsScenarios(scs []scenario.Scenario, env scenario.Env) []scenario.Scenario 
 
 // wasmArgs are the WASM driver's arguments for a runtime.
 func wasmArgs(env scenario.Env, out string) []string {
-	return []string{"-ws", env.WS, "-deadport", fmt.Sprint(env.DeadPort), "-runtime", env.Runtime,
+	return []string{"-ws", env.WS, "-deadport", fmt.Sprint(env.DeadPort), "-blockedport", fmt.Sprint(env.BlockedPort), "-runtime", env.Runtime,
 		"-parallel", fmt.Sprint(*flagParallel), "-run", *flagRun, "-out", out}
 }
 

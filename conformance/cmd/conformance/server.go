@@ -78,6 +78,23 @@ func startServer(wasmPath, wasmExecPath string) (*server, error) {
 	return s, nil
 }
 
+// listenBlocked serves the test server also on a port browsers refuse to connect
+// to (the Fetch standard's bad ports), on 127.0.0.1; it returns the port, or the
+// dead port's stand-in 0 when none of the candidates is free.
+func (s *server) listenBlocked() (port int, stop func()) {
+	for _, p := range []int{6666, 6665, 6667, 6668, 6669, 6000, 10080, 4045} {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			continue
+		}
+		srv := &http.Server{Handler: s.srv.Handler}
+		go srv.Serve(ln)
+		return p, func() { srv.Close() }
+	}
+	logf("no blocked port (6665-6669, 6000, 10080, 4045) is free: the live-server-on-a-blocked-port scenario is refused outright")
+	return 1, func() {}
+}
+
 // Close ends every connection and stops the server.
 func (s *server) Close() {
 	s.inner.Shutdown()

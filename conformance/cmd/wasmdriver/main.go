@@ -19,6 +19,7 @@ func main() {
 	var env scenario.Env
 	flag.StringVar(&env.WS, "ws", "", "the test server's ws://host:port")
 	flag.IntVar(&env.DeadPort, "deadport", 0, "a local port nothing listens on")
+	flag.IntVar(&env.BlockedPort, "blockedport", 0, "a blocked port the test server listens on")
 	flag.StringVar(&env.Runtime, "runtime", "wasm", "runtime name, for the scenarios' id parameters")
 	parallel := flag.Int("parallel", 6, "scenarios run at once")
 	out := flag.String("out", "stdout", `where the JSON goes: "stdout" or "global" (globalThis.conformanceResult, GOOS=js only)`)

@@ -443,6 +443,8 @@ func serverSide() []Scenario {
 			Differs: map[string]string{"node": nodeCrash, "wasm-node": nodeCrash}},
 		{Name: "handshake refused with 500", Source: "whatwg", URL: "{ws}/reject?status=500"},
 		{Name: "server drops TCP after a message", Source: "whatwg", URL: "{ws}/drop?greet=hi&delay_ms=50"},
+		{Name: "server ends TCP instead of answering the client's close", Source: "rfc6455 7.1.1", URL: "{ws}/raw?hex=",
+			AddID: true, CheckServer: true, OnOpen: acts(closeCode(3000, "bye"))},
 		{Name: "permessage-deflate is negotiated", Source: "wpt:Create-extensions-empty", URL: "{ws}/echo",
 			OnOpen: acts(attrs(), closeCode(1000, ""))},
 		{Name: "no extension when the server declines", Source: "wpt:Create-extensions-empty", URL: "{ws}/echo?compress=0",

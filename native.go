@@ -166,6 +166,7 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		}
 		return nil, "", "", err
 	}
+	t.frames.ready.Store(true)
 	protocol = conn.Subprotocol()
 	if len(o.Protocols) > 0 || protocol != "" {
 		// coder/websocket compares without case and accepts no answer; browsers do neither.
@@ -194,6 +195,7 @@ func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
 		return &c, nil
 	}
 	own = http.DefaultTransport.(*http.Transport).Clone()
+	own.DisableKeepAlives = true // a refused handshake's connection is not for reuse, as in browsers
 	return &http.Client{Transport: own, CheckRedirect: noRedirects}, own
 }
 
@@ -232,6 +234,11 @@ func (b *endBody) Write(p []byte) (int, error) { return b.ReadWriteCloser.Write(
 // Read also hands what it read to the frame checks, and ends the stream before a
 // frame that breaks a rule.
 func (b *endBody) Read(p []byte) (int, error) {
+	if !b.frames.ready.Load() {
+		// coder/websocket reads the body of a refused answer for its error text, for
+		// up to 3 s when a server keeps the connection; a browser fails at once.
+		return 0, io.EOF
+	}
 	if bad, after := b.frames.broken(); bad != nil && !after {
 		b.ended.Store(true)
 		return 0, bad

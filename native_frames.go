@@ -129,6 +129,7 @@ type serverFrames struct {
 	inMessage bool // a fragmented data message is under way
 	seenClose bool
 
+	ready    atomic.Bool                // the handshake was accepted: frames may be read
 	bad      atomic.Pointer[frameError] // the rule the server broke
 	origCode atomic.Int32               // the close code that was rewritten to rewrittenCode
 }

@@ -5,6 +5,9 @@ package websocket
 import (
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCheckHandshakeResponse(t *testing.T) {
@@ -45,5 +48,18 @@ func TestCheckPort(t *testing.T) {
 		if err := checkPort(origin); (err != nil) != blocked {
 			t.Errorf("checkPort(%q) = %v, want blocked=%v", origin, err, blocked)
 		}
+	}
+}
+
+// A refused 101 answer fails at once, as in a browser, even when the server
+// keeps the connection open (coder/websocket alone waits 3 s reading it).
+func TestRefusedUpgradeFailsAtOnce(t *testing.T) {
+	start := time.Now()
+	rec := record(t, srv("/badaccept"), Options{}, react{})
+	if diff := cmp.Diff([]step{failed(), closed(1006, "", false)}, rec.wait(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the close event came after %v", d)
 	}
 }

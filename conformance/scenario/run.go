@@ -69,6 +69,7 @@ func RunAll(env Env, scs []Scenario, parallel int) []Trace {
 // handlers (a JavaScript page runs no event before its script ends; the package
 // keeps events for handlers set right after New).
 func Run(env Env, sc Scenario, i int) Trace {
+	start := time.Now()
 	tr := Trace{Scenario: sc.Name}
 	var mu sync.Mutex
 	add := func(e Entry) {
@@ -79,6 +80,7 @@ func Run(env Env, sc Scenario, i int) Trace {
 	ws, err := websocket.New(env.ExpandURL(sc, i), sc.Protocols...)
 	if err != nil {
 		add(Entry{Event: "new", Exception: exceptionName(err)})
+		tr.ElapsedMS = int(time.Since(start).Milliseconds())
 		return tr
 	}
 	add(Entry{Event: "new", ReadyState: int(ws.ReadyState()), URL: ws.URL(), BinaryType: string(ws.BinaryType()),
@@ -123,7 +125,7 @@ func Run(env Env, sc Scenario, i int) Trace {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	return Trace{Scenario: tr.Scenario, Entries: append([]Entry(nil), tr.Entries...)}
+	return Trace{Scenario: tr.Scenario, Entries: append([]Entry(nil), tr.Entries...), ElapsedMS: int(time.Since(start).Milliseconds())}
 }
 
 type driver struct {

@@ -11,6 +11,9 @@ type Trace struct {
 	Scenario string `json:"scenario"`
 	// Entries are the recorded steps, in order.
 	Entries []Entry `json:"entries"`
+	// ElapsedMS is how long the scenario took, from the constructor to the end
+	// (reported, not compared).
+	ElapsedMS int `json:"elapsedMS"`
 }
 
 // Entry is one step of a trace: the constructor ("new"), an action ("do"), an

@@ -57,6 +57,7 @@
   // run runs one scenario whose url is already expanded; it resolves to a trace.
   function run(sc) {
     return new Promise(function (resolve) {
+      const start = Date.now();
       const entries = [];
       const pending = [];
       const listeners = {};
@@ -66,7 +67,7 @@
         ws = sc.protocols ? new WebSocket(sc.url, sc.protocols) : new WebSocket(sc.url);
       } catch (e) {
         entries.push({ event: "new", exception: exceptionName(e) });
-        resolve({ scenario: sc.name, entries: entries });
+        resolve({ scenario: sc.name, entries: entries, elapsedMS: Date.now() - start });
         return;
       }
       entries.push({
@@ -123,7 +124,7 @@
       function finish() {
         if (finished) return;
         finished = true;
-        Promise.all(pending).then(function () { resolve({ scenario: sc.name, entries: entries }); });
+        Promise.all(pending).then(function () { resolve({ scenario: sc.name, entries: entries, elapsedMS: Date.now() - start }); });
       }
 
       act(sc.now, "");

@@ -32,11 +32,17 @@ type report struct {
 	ref      []scenario.Trace
 	cells    map[string][]cell
 	versions map[string]string
+	elapsed  map[string][]int // ms per scenario, by runtime
 	failures int
 }
 
 func compare(scs []scenario.Scenario, results map[string][]scenario.Trace) *report {
-	r := &report{scs: scs, ref: results[rtChromium], cells: map[string][]cell{}}
+	r := &report{scs: scs, ref: results[rtChromium], cells: map[string][]cell{}, elapsed: map[string][]int{}}
+	for rt, traces := range results {
+		for _, tr := range traces {
+			r.elapsed[rt] = append(r.elapsed[rt], tr.ElapsedMS)
+		}
+	}
 	for _, rt := range columns {
 		traces, ok := results[rt]
 		cs := make([]cell, len(scs))
@@ -207,7 +213,21 @@ func (r *report) markdown() string {
 	for _, s := range other {
 		p("%s", s)
 	}
-	p("## Chromium's traces\n\n<details><summary>The reference trace of every scenario</summary>\n\n")
+	p("## Timing\n\n")
+	p("Not compared, only reported: scenarios in which a Go runtime took over a second longer than Chromium.\n\n")
+	slow := 0
+	for i, sc := range r.scs {
+		for _, rt := range []string{rtNative, rtWASMChromium} {
+			if t := r.elapsed[rt]; t != nil && t[i]-r.elapsed[rtChromium][i] > 1000 {
+				p("- %s: %s took %d ms, Chromium %d ms\n", mdEscape(sc.Name), columnTitle[rt], t[i], r.elapsed[rtChromium][i])
+				slow++
+			}
+		}
+	}
+	if slow == 0 {
+		p("None.\n")
+	}
+	p("\n## Chromium's traces\n\n<details><summary>The reference trace of every scenario</summary>\n\n")
 	for i, sc := range r.scs {
 		p("**%d. %s**\n\n```\n", i+1, mdEscape(sc.Name))
 		for _, e := range compactTrace(r.ref[i].Entries) {

@@ -91,7 +91,7 @@ func Run(env Env, sc Scenario, i int) Trace {
 		add(Entry{Event: "open", ReadyState: int(ws.ReadyState()), Protocol: ws.Protocol(), Extensions: ws.Extensions()})
 		d.act(sc.OnOpen, "")
 	})
-	ws.OnMessage(func(e *websocket.MessageEvent) {
+	d.onMessage = func(e *websocket.MessageEvent) {
 		var data string
 		switch v := e.Data.(type) {
 		case string:
@@ -105,7 +105,8 @@ func Run(env Env, sc Scenario, i int) Trace {
 		}
 		add(Entry{Event: "message", ReadyState: int(ws.ReadyState()), Data: data, Origin: e.Origin})
 		d.act(sc.OnMessage, data)
-	})
+	}
+	ws.OnMessage(d.onMessage)
 	ws.OnError(func(e *websocket.Event) {
 		add(Entry{Event: "error", ReadyState: int(ws.ReadyState())})
 	})
@@ -133,6 +134,8 @@ type driver struct {
 	ws   *websocket.WebSocket
 	add  func(Entry)
 	regs map[string]*websocket.Registration // by listener name; actions run one at a time
+
+	onMessage func(*websocket.MessageEvent) // the onmessage handler, for setOnMessage
 }
 
 // listener makes a listener of type typ that records its name.
@@ -195,6 +198,12 @@ func (d *driver) act(actions []Action, data string) {
 			}
 		case "unlisten":
 			ws.RemoveEventListener(d.regs[a.Reason])
+		case "setOnMessage":
+			if a.Text == "null" {
+				ws.OnMessage(nil)
+			} else {
+				ws.OnMessage(d.onMessage)
+			}
 		default:
 			err = fmt.Errorf("unknown action %q", a.Do)
 		}

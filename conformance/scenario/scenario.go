@@ -63,6 +63,7 @@ type Action struct {
 	//   listen      addEventListener(Text, listener named Reason, {once: Code == 1}); the listener
 	//               records an entry {Event: Text, Action: "listener " + Reason}
 	//   unlisten    removeEventListener for the listener named Reason
+	//   setOnMessage onmessage = null (Text "null"), else onmessage = the driver's handler again
 	Do     string `json:"do"`
 	Text   string `json:"text,omitempty"`
 	Size   int    `json:"size,omitempty"`
@@ -104,6 +105,8 @@ func (a Action) Describe() string {
 		return fmt.Sprintf("listen(%s,%s)", a.Text, a.Reason)
 	case "unlisten":
 		return "unlisten(" + a.Reason + ")"
+	case "setOnMessage":
+		return "onmessage = " + map[bool]string{true: "null", false: "handler"}[a.Text == "null"]
 	}
 	return a.Do
 }

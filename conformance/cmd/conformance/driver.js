@@ -108,6 +108,7 @@
                 ws.addEventListener(a.text, fn, { once: a.code === 1 });
                 break;
               }
+              case "setOnMessage": ws.onmessage = a.text === "null" ? null : function (ev) { onmessage(ev); }; break;
               case "unlisten": ws.removeEventListener("message", listeners[a.reason]); ws.removeEventListener("open", listeners[a.reason]);
                 ws.removeEventListener("error", listeners[a.reason]); ws.removeEventListener("close", listeners[a.reason]); break;
               default: throw new Error("unknown action " + a.do);
@@ -132,7 +133,7 @@
         entries.push({ event: "open", readyState: ws.readyState, protocol: ws.protocol, extensions: ws.extensions });
         act(sc.onOpen, "");
       };
-      ws.onmessage = function (ev) {
+      function onmessage(ev) {
         const entry = { event: "message", readyState: ws.readyState, origin: ev.origin };
         entries.push(entry);
         const d = ev.data;
@@ -147,7 +148,8 @@
           entry.data = "other:" + Object.prototype.toString.call(d);
         }
         act(sc.onMessage, entry.data || "");
-      };
+      }
+      ws.onmessage = onmessage;
       ws.onerror = function () {
         entries.push({ event: "error", readyState: ws.readyState });
       };

@@ -302,6 +302,11 @@ func sending() []Scenario {
 				Action{Do: "closeCode", Code: 1000, If: "text:2"}),
 			Differs: map[string]string{"node": "Node moves the onmessage handler to the end of the listeners when it is " +
 				"set again; HTML (and Chromium) keep its place until it is set to null."}},
+		{Name: "listeners added or removed during a dispatch", Source: "dom dispatch",
+			URL:    "{ws}/echo",
+			OnOpen: acts(Action{Do: "listen", Text: "message", Reason: "B"}, send("1"), send("2")),
+			OnMessage: acts(Action{Do: "unlisten", Reason: "B", If: "text:1"}, Action{Do: "listen", Text: "message", Reason: "C", If: "text:1"},
+				Action{Do: "closeCode", Code: 1000, If: "text:2"})},
 		{Name: "error and close listeners on a failed handshake", Source: "whatwg", URL: "{ws}/reject?status=403",
 			Now:     acts(Action{Do: "listen", Text: "error", Reason: "E"}, Action{Do: "listen", Text: "close", Reason: "C", Code: 1}),
 			Differs: map[string]string{"node": nodeNoClose}},

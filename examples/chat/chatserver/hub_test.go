@@ -72,9 +72,9 @@ func TestRoom(t *testing.T) {
 	url := "ws" + strings.TrimPrefix(srv.URL, "http")
 
 	alice, bob := join(t, url), join(t, url)
-	if n := hub.Len(); n != 2 {
-		t.Fatalf("room has %d clients, want 2", n)
-	}
+	// A client sees open once the handshake is answered; the server adds it to
+	// the room just after, so wait for that before publishing.
+	waitLen(t, hub, 2)
 
 	long := strings.Repeat("ü", 51)
 	if err := alice.chat.Publish(long); err != nil {
@@ -89,17 +89,23 @@ func TestRoom(t *testing.T) {
 
 	bob.chat.Leave()
 	<-bob.chat.Done()
-	deadline := time.Now().Add(10 * time.Second)
-	for hub.Len() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("room still has %d clients after bob left, want 1", hub.Len())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitLen(t, hub, 1)
 	if err := alice.chat.Publish("still here"); err != nil {
 		t.Fatal(err)
 	}
 	if got := alice.next(t); got != "still here" {
 		t.Errorf("alice got %q after bob left, want %q", got, "still here")
+	}
+}
+
+// waitLen waits up to 10 seconds for the room to hold n clients.
+func waitLen(t *testing.T, hub *chatserver.Hub, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for hub.Len() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("room has %d clients, want %d", hub.Len(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

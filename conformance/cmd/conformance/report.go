@@ -143,6 +143,17 @@ func (r *report) markdown() string {
 		}
 		p("| %s | **%d/%d** | %d | %d |\n", name, same, total, doc, total-same-doc)
 	}
+	var goDocs []string
+	for i, sc := range r.scs {
+		for _, rt := range []string{rtNative, rtWASMChromium} {
+			if c := r.cells[rt]; c != nil && c[i].ran && c[i].diff != "" && c[i].documented != "" {
+				goDocs = append(goDocs, fmt.Sprintf("[%s — %s](#%s)", mdEscape(sc.Name), columnTitle[rt], anchor(i, rt)))
+			}
+		}
+	}
+	if len(goDocs) > 0 {
+		p("\nWhere the Go runtimes differ from Chromium, on purpose or by a documented limit: %s.\n", strings.Join(goDocs, "; "))
+	}
 	p("\n✅ same trace as Chromium · 📝 a documented difference (Go differs on purpose, or a Node quirk) · ❌ an\n")
 	p("undocumented difference. An ❌ in a Go column fails CI; the Node columns are for reference only.\n\n")
 	p("## Table\n\n| # | Scenario | Source |")

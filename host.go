@@ -245,3 +245,52 @@ func punycode(label string) (string, bool) {
 	}
 	return string(out), true
 }
+
+// protectStrayPercents replaces each '%' of the path of s (an absolute URL) that
+// does not start a percent-escape with the escaped form of a private-use
+// character that s does not hold, since net/url refuses such a path and browsers
+// keep the '%' as it is. It returns the new s and the stand-in, which the caller
+// turns back into '%' in the serialized path; "" when nothing was replaced.
+func protectStrayPercents(s string) (string, string) {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return s, ""
+	}
+	start := i + 3 + strings.IndexAny(s[i+3:]+"/", "/?")
+	if start >= len(s) || s[start] != '/' {
+		return s, ""
+	}
+	end := start + strings.IndexByte(s[start:]+"?", '?')
+	path := s[start:end]
+	stray := false
+	for j := 0; j < len(path); j++ {
+		if path[j] == '%' && (j+2 >= len(path) || !ishex(path[j+1]) || !ishex(path[j+2])) {
+			stray = true
+			break
+		}
+	}
+	if !stray {
+		return s, ""
+	}
+	escape := func(r rune) string {
+		e := ""
+		for _, c := range []byte(string(r)) {
+			e += "%" + strings.ToUpper(strconv.FormatUint(uint64(c), 16))
+		}
+		return e
+	}
+	mark := rune(0xE000)
+	for strings.ContainsRune(s, mark) || strings.Contains(strings.ToUpper(s), escape(mark)) {
+		mark++
+	}
+	escaped := escape(mark)
+	var b strings.Builder
+	for j := 0; j < len(path); j++ {
+		if path[j] == '%' && (j+2 >= len(path) || !ishex(path[j+1]) || !ishex(path[j+2])) {
+			b.WriteString(escaped)
+			continue
+		}
+		b.WriteByte(path[j])
+	}
+	return s[:start] + b.String() + s[end:], escaped
+}

@@ -17,6 +17,10 @@ func TestHostSerialization(t *testing.T) {
 		"ws:///example.com/x":         "ws://example.com/x",
 		"WS:example.com":              "ws://example.com/",
 		"http:////example.com:80/":    "ws://example.com/",
+		"ws://h/a%zz%2Fb%":            "ws://h/a%zz%2Fb%",
+		"ws://h/%\ue000%":             "ws://h/%%EE%80%80%",
+		"ws://h/%4":                   "ws://h/%4",
+		"ws://h/%/?q=%zz":             "ws://h/%/?q=%zz",
 	} {
 		u, err := parseURL(in)
 		if err != nil || u.href != want {

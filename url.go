@@ -39,6 +39,7 @@ func parseURL(raw string) (parsedURL, error) {
 		}
 	}
 	s = decodeHostEscapes(s)
+	s, stray := protectStrayPercents(s)
 	u, err := url.Parse(s)
 	if err != nil {
 		return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " is invalid: " + err.Error())
@@ -95,6 +96,9 @@ func parseURL(raw string) (parsedURL, error) {
 		userinfo = u.User.String() + "@"
 	}
 	p := removeDotSegments(u.EscapedPath())
+	if stray != "" {
+		p = strings.ReplaceAll(p, stray, "%")
+	}
 	if p == "" {
 		p = "/"
 	}

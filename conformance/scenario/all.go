@@ -200,6 +200,19 @@ func constructor() []Scenario {
 		ctor("backslashes", "whatwg", `ws:\\127.0.0.1:{deadport}\a\b?c\d`),
 		ctor("tab and newline are removed, spaces trimmed", "whatwg", " ws://127.0.0.1:{deadport}/a\tb\nc "),
 		ctor("trailing dot in the host", "whatwg", "ws://localhost.:{deadport}/"),
+		ctor("invalid percent-escape in the path is kept", "whatwg", "ws://127.0.0.1:{deadport}/a%zz%2Fb%"),
+		ctor("invalid percent-escape in the query is kept", "whatwg", "ws://127.0.0.1:{deadport}/?q=%zz%"),
+		ctor("unterminated IPv6 host", "whatwg", "ws://[::1/"),
+		ctor("port with letters", "whatwg", "ws://127.0.0.1:80abc/"),
+		ctor("port 65536", "whatwg", "ws://127.0.0.1:65536/"),
+		ctor("port with leading zeros", "whatwg", "ws://127.0.0.1:000{deadport}/"),
+		ctor("path with special characters", "whatwg", "ws://127.0.0.1:{deadport}/a b<c>d\"e{f}g|h^i`j"),
+		ctor("query with special characters", "whatwg", "ws://127.0.0.1:{deadport}/?a b<c>d\"e{f}g|h^i`j'k"),
+		func() Scenario {
+			s := ctor("empty URL resolves to the page", "wpt:Create-valid-url-relative.tentative", "")
+			s.Differs = map[string]string{"native": nativeNoBase, "node": nodeNoLocation, "wasm-node": nodeNoLocation}
+			return s
+		}(),
 		open("valid URL with an array of protocols", "wpt:Create-valid-url-array-protocols", "{ws}/protocol?mode=select", "echo", "chat"),
 		open("valid URL with an empty protocol list", "wpt:Create-valid-url-protocol-empty", "{ws}/echo"),
 		ctor("protocol is the empty string", "wpt:Create-valid-url-protocol-empty", "{ws}/echo", ""),

@@ -294,3 +294,46 @@ func protectStrayPercents(s string) (string, string) {
 	}
 	return s[:start] + b.String() + s[end:], escaped
 }
+
+// cutUserinfo takes the userinfo out of s (an absolute URL), since net/url
+// refuses some that browsers take, and returns it serialized as the WHATWG URL
+// standard does: up to the last '@' of the authority, username and password
+// percent-encoded with the userinfo set, "" when both are empty.
+func cutUserinfo(s string) (string, string) {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return s, ""
+	}
+	start := i + 3
+	end := start + strings.IndexAny(s[start:]+"/", "/?")
+	at := strings.LastIndexByte(s[start:end], '@')
+	if at < 0 {
+		return s, ""
+	}
+	user, pass, _ := strings.Cut(s[start:start+at], ":")
+	info := encodeUserinfo(user)
+	if pass != "" {
+		info += ":" + encodeUserinfo(pass)
+	}
+	if user == "" && pass == "" {
+		info = ""
+	}
+	return s[:start] + s[start+at+1:], info
+}
+
+// encodeUserinfo percent-encodes the WHATWG userinfo percent-encode set.
+func encodeUserinfo(s string) string {
+	const hexdigits = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= 0x20 || c >= 0x7f || strings.IndexByte("\"#<>?`{}/:;=@[\\]^|", c) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hexdigits[c>>4])
+			b.WriteByte(hexdigits[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

@@ -20,6 +20,11 @@ func TestHostSerialization(t *testing.T) {
 		"ws://h/a%zz%2Fb%":            "ws://h/a%zz%2Fb%",
 		"ws://h/%\ue000%":             "ws://h/%%EE%80%80%",
 		"ws://h/%4":                   "ws://h/%4",
+		"ws://us er:p@ss@h/":          "ws://us%20er:p%40ss@h/",
+		"ws://:@h/":                   "ws://h/",
+		"ws://:pw@h/":                 "ws://:pw@h/",
+		"ws://u:@h/":                  "ws://u@h/",
+		"ws://u%41:p:q@h/":            "ws://u%41:p%3Aq@h/",
 		"ws://h/%/?q=%zz":             "ws://h/%/?q=%zz",
 	} {
 		u, err := parseURL(in)

@@ -39,6 +39,7 @@ func parseURL(raw string) (parsedURL, error) {
 		}
 	}
 	s = decodeHostEscapes(s)
+	s, userinfo := cutUserinfo(s)
 	s, stray := protectStrayPercents(s)
 	u, err := url.Parse(s)
 	if err != nil {
@@ -91,9 +92,8 @@ func parseURL(raw string) (parsedURL, error) {
 		hostport += ":" + port
 	}
 	origin := scheme + "://" + hostport
-	userinfo := ""
-	if u.User != nil {
-		userinfo = u.User.String() + "@"
+	if userinfo != "" {
+		userinfo += "@"
 	}
 	p := removeDotSegments(u.EscapedPath())
 	if stray != "" {

@@ -70,7 +70,7 @@ func parseDomain(host string) (string, bool) {
 	if !utf8.ValidString(host) {
 		return "", false
 	}
-	host = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".").Replace(strings.ToLower(host))
+	host = strings.ToLower(strings.Map(uts46Subset, host))
 	labels := strings.Split(host, ".")
 	for i, l := range labels {
 		if !isASCII(l) {
@@ -89,6 +89,22 @@ func parseDomain(host string) (string, bool) {
 		return parseIPv4(labels)
 	}
 	return host, true
+}
+
+// uts46Subset is the part of UTS 46's mapping that needs no Unicode data
+// tables: code points it ignores are dropped, full-width ASCII becomes ASCII, and
+// the ideographic full stops become '.'. (The rest, such as "①" to "1", needs
+// NFKC data that the standard library lacks.)
+func uts46Subset(r rune) rune {
+	switch {
+	case r == 0xad, r == 0x34f, r >= 0x180b && r <= 0x180d, r == 0x200b, r == 0x2060, r >= 0xfe00 && r <= 0xfe0f, r == 0xfeff:
+		return -1
+	case r == 0x3002, r == 0xff61:
+		return '.'
+	case r >= 0xff01 && r <= 0xff5e:
+		return r - 0xff01 + '!'
+	}
+	return r
 }
 
 func isASCII(s string) bool {

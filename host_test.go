@@ -14,6 +14,8 @@ func TestHostSerialization(t *testing.T) {
 		"ws://例え.テスト/":                "ws://xn--r8jz45g.xn--zckzah/",
 		"ws://user@%65xample.com:81/": "ws://user@example.com:81/",
 		"ws://example.com./":          "ws://example.com./",
+		"ws://a\u00adb.example/":      "ws://ab.example/",
+		"ws://ＥＸＡＭＰＬＥ。com/":           "ws://example.com/",
 		"ws:///example.com/x":         "ws://example.com/x",
 		"WS:example.com":              "ws://example.com/",
 		"http:////example.com:80/":    "ws://example.com/",

@@ -3,6 +3,7 @@
 package websocket
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -46,10 +47,18 @@ var (
 // jsTransport drives the page's own WebSocket. Its JavaScript listeners only copy
 // what they need and queue it for the socket's dispatcher goroutine: user code
 // never runs inside a js.FuncOf callback.
+//
+// The listeners are plain JavaScript (see batchSource): they queue each event and
+// hand the events to Go in batches, so that a stream of messages costs one entry
+// into the Go runtime per batch rather than one per message. Where the page forbids new Function (a Content Security
+// Policy without 'unsafe-eval'), one js.FuncOf listener per event type does the
+// same work, one event at a time.
 type jsTransport struct {
 	ws    *WebSocket
 	sock  js.Value
 	funcs []js.Func
+	batch js.Value // the JavaScript side of the batched listeners; undefined without them
+	buf   []byte   // drain's copy of a batch, kept for the next one while small
 
 	mu       sync.Mutex
 	failErr  error
@@ -93,11 +102,18 @@ func (t *jsTransport) start() {
 	}
 	t.sock = sock
 	sock.Set("binaryType", "arraybuffer") // copied once into Go; a Blob would need an async read
+	if install := batchInstaller(); install.Truthy() {
+		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
+			t.drain(args[0], args[1], args[2].Int())
+			return nil
+		})
+		liveFuncs.Add(1)
+		t.funcs = append(t.funcs, fn)
+		t.batch = install.Invoke(sock, fn, batchLargeAt)
+		return
+	}
 	t.listen("open", func(js.Value) {
-		t.mu.Lock()
-		t.isOpen = true
-		t.mu.Unlock()
-		t.ws.opened(sock.Get("protocol").String(), sock.Get("extensions").String())
+		t.onOpen(sock.Get("protocol").String(), sock.Get("extensions").String())
 	})
 	t.listen("message", func(e js.Value) {
 		data := e.Get("data")
@@ -110,26 +126,215 @@ func (t *jsTransport) start() {
 		js.CopyBytesToGo(b, u8)
 		t.ws.message(false, b, false)
 	})
-	t.listen("error", func(js.Value) {
-		t.mu.Lock()
-		t.sawError = true
-		handshake := !t.isOpen
-		t.mu.Unlock()
-		if handshake {
-			// The handshake failed. Chromium follows with close (1006) at once;
-			// Node's WebSocket never does, so the socket does not wait for it.
-			t.finish(1006, "", false, errHandshake)
-		}
-	})
+	t.listen("error", func(js.Value) { t.onError() })
 	t.listen("close", func(e js.Value) {
-		t.mu.Lock()
-		err := t.failErr
-		if err == nil && t.sawError {
-			err = errBrowser
-		}
-		t.mu.Unlock()
-		t.finish(e.Get("code").Int(), e.Get("reason").String(), e.Get("wasClean").Bool(), err)
+		t.onClose(e.Get("code").Int(), e.Get("reason").String(), e.Get("wasClean").Bool())
 	})
+}
+
+// onOpen handles the page's open event.
+func (t *jsTransport) onOpen(protocol, extensions string) {
+	t.mu.Lock()
+	t.isOpen = true
+	t.mu.Unlock()
+	t.ws.opened(protocol, extensions)
+}
+
+// onError handles the page's error event.
+func (t *jsTransport) onError() {
+	t.mu.Lock()
+	t.sawError = true
+	handshake := !t.isOpen
+	t.mu.Unlock()
+	if handshake {
+		// The handshake failed. Chromium follows with close (1006) at once;
+		// Node's WebSocket never does, so the socket does not wait for it.
+		t.finish(1006, "", false, errHandshake)
+	}
+}
+
+// onClose handles the page's close event.
+func (t *jsTransport) onClose(code int, reason string, clean bool) {
+	t.mu.Lock()
+	err := t.failErr
+	if err == nil && t.sawError {
+		err = errBrowser
+	}
+	t.mu.Unlock()
+	t.finish(code, reason, clean, err)
+}
+
+// The kinds of entry in a batch's header (see batchSource).
+const (
+	batchOpen    = 0 // protocol length, extensions length
+	batchText    = 1 // length
+	batchBinary  = 2 // length
+	batchLarge   = 3 // length, index in the batch's array of large messages
+	batchError   = 4
+	batchClose   = 5 // code, wasClean, reason length
+	batchLargeAt = 16 << 10
+)
+
+// batchSource is the body of function(sock, fn, largeAt), built once per page with
+// new Function. It installs listeners on sock that queue each event and hand what
+// is queued to fn, in the order the page fired the events, as
+// fn(bytes, large, bytes.length). bytes starts with a header of little-endian
+// int32s — the header's length in int32s, then for each event its kind and the
+// numbers listed with the batch* constants — and goes on with the events' strings
+// (UTF-8) and messages, in order; a binary message of largeAt (batchLargeAt) bytes
+// or more is not copied into bytes but passed in large, as a Uint8Array. It
+// returns a function that removes the listeners and drops whatever is queued; fn
+// is never called after it.
+//
+// When fn is handed to: the first event of a burst goes to fn at once, from its
+// own listener, so that a lone message waits for nothing. Its listener also
+// posts a task on a MessageChannel; the page's tasks run in the order they were
+// queued, so the events that were already waiting, and those that come while Go
+// runs, are queued by the listeners and the task hands them all over in one call,
+// then posts itself again. A task that finds nothing queued ends the burst. A
+// stream of messages thus costs one entry into Go per batch instead of one per
+// message. (A microtask would run after every event, and batch nothing.)
+const batchSource = `
+const enc = new TextEncoder();
+let kinds = [], items = [], posted = false, dead = false;
+const ch = new MessageChannel();
+const u32 = (dv, i, v) => dv.setInt32(4 * i, v, true);
+const flush = () => {
+  const k = kinds, it = items;
+  kinds = []; items = [];
+  const large = [];
+  let ints = 1, size = 0;
+  for (let i = 0; i < k.length; i++) {
+    const v = it[i];
+    switch (k[i]) {
+    case 0: it[i] = [enc.encode(v[0]), enc.encode(v[1])]; ints += 3; size += it[i][0].length + it[i][1].length; break;
+    case 1: it[i] = enc.encode(v); ints += 2; size += it[i].length; break;
+    case 2:
+      it[i] = new Uint8Array(v);
+      if (it[i].length >= largeAt) { k[i] = 3; large.push(it[i]); ints += 3; } else { ints += 2; size += it[i].length; }
+      break;
+    case 4: ints += 1; break;
+    case 5: v[2] = enc.encode(v[2]); ints += 4; size += v[2].length; break;
+    }
+  }
+  const out = new Uint8Array(4 * ints + size), dv = new DataView(out.buffer);
+  let n = 0, at = 4 * ints, li = 0;
+  u32(dv, n++, ints);
+  for (let i = 0; i < k.length; i++) {
+    const v = it[i];
+    u32(dv, n++, k[i]);
+    switch (k[i]) {
+    case 0: u32(dv, n++, v[0].length); u32(dv, n++, v[1].length); out.set(v[0], at); at += v[0].length; out.set(v[1], at); at += v[1].length; break;
+    case 1: case 2: u32(dv, n++, v.length); out.set(v, at); at += v.length; break;
+    case 3: u32(dv, n++, v.length); u32(dv, n++, li++); break;
+    case 5: u32(dv, n++, v[0]); u32(dv, n++, v[1] ? 1 : 0); u32(dv, n++, v[2].length); out.set(v[2], at); at += v[2].length; break;
+    }
+  }
+  fn(out, large, out.length);
+};
+ch.port1.onmessage = () => {
+  if (dead) return;
+  if (kinds.length === 0) { posted = false; return; }
+  ch.port2.postMessage(null);
+  flush();
+};
+const queue = (kind, v) => {
+  kinds.push(kind); items.push(v);
+  if (posted) return;
+  posted = true;
+  ch.port2.postMessage(null);
+  flush();
+};
+sock.onopen = () => queue(0, [String(sock.protocol), String(sock.extensions)]);
+sock.onmessage = (e) => { const d = e.data; queue(typeof d === 'string' ? 1 : 2, d); };
+sock.onerror = () => queue(4, null);
+sock.onclose = (e) => queue(5, [e.code, e.wasClean, String(e.reason)]);
+return () => {
+  dead = true; kinds = []; items = [];
+  sock.onopen = sock.onmessage = sock.onerror = sock.onclose = null;
+  ch.port1.onmessage = null;
+  ch.port1.close(); ch.port2.close();
+};
+`
+
+// batchedListeners, when false, makes new sockets use the per-event listeners,
+// as in a page that forbids new Function (the tests set it).
+var batchedListeners = true
+
+var (
+	batchOnce    sync.Once
+	batchInstall js.Value
+)
+
+// batchInstaller returns function(sock, fn, largeAt) made from batchSource, or
+// undefined when the page cannot build it.
+func batchInstaller() js.Value {
+	if !batchedListeners {
+		return js.Undefined()
+	}
+	batchOnce.Do(func() {
+		batchInstall = js.Undefined()
+		defer func() { recover() }() // new Function refused (CSP), or no MessageChannel
+		if !js.Global().Get("MessageChannel").Truthy() || !js.Global().Get("TextEncoder").Truthy() {
+			return
+		}
+		batchInstall = js.Global().Get("Function").New("sock", "fn", "largeAt", batchSource)
+	})
+	return batchInstall
+}
+
+// drain takes a batch of events from the batched listeners (see batchSource)
+// and reports them in order.
+func (t *jsTransport) drain(out, large js.Value, n int) {
+	if cap(t.buf) < n {
+		t.buf = make([]byte, n)
+	}
+	b := t.buf[:n]
+	js.CopyBytesToGo(b, out)
+	if n > 1<<20 {
+		t.buf = nil // a large batch is not kept
+	}
+	word := func(i int) int { return int(int32(binary.LittleEndian.Uint32(b[4*i:]))) }
+	ints := word(0)
+	at := 4 * ints
+	take := func(l int) []byte {
+		p := b[at : at+l]
+		at += l
+		return p
+	}
+	for i := 1; i < ints; {
+		switch word(i) {
+		case batchOpen:
+			protocol := string(take(word(i + 1)))
+			t.onOpen(protocol, string(take(word(i+2))))
+			i += 3
+		case batchText, batchBinary:
+			m := make([]byte, word(i+1))
+			copy(m, take(len(m)))
+			t.ws.message(word(i) == batchText, m, false)
+			i += 2
+		case batchLarge:
+			m := make([]byte, word(i+1))
+			js.CopyBytesToGo(m, large.Index(word(i+2)))
+			t.ws.message(false, m, false)
+			i += 3
+		case batchError:
+			t.onError()
+			i++
+		case batchClose:
+			code, clean := word(i+1), word(i+2) != 0
+			t.onClose(code, string(take(word(i+3))), clean)
+			i += 4
+		default:
+			panic("websocket: bad batch from the JavaScript listeners")
+		}
+		t.mu.Lock()
+		done := t.done
+		t.mu.Unlock()
+		if done {
+			return
+		}
+	}
 }
 
 // finish releases everything and reports closed, once.
@@ -173,8 +378,13 @@ func (t *jsTransport) release() {
 	if !t.sock.Truthy() {
 		return
 	}
-	for _, typ := range []string{"open", "message", "error", "close"} {
-		t.sock.Set("on"+typ, js.Null())
+	if t.batch.Truthy() {
+		t.batch.Invoke()
+		t.batch = js.Undefined()
+	} else {
+		for _, typ := range []string{"open", "message", "error", "close"} {
+			t.sock.Set("on"+typ, js.Null())
+		}
 	}
 	for _, fn := range t.funcs {
 		fn.Release()

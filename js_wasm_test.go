@@ -3,11 +3,15 @@
 package websocket
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"syscall/js"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestRelativeURLResolvesAgainstThePage(t *testing.T) {
@@ -85,4 +89,98 @@ func TestThousandSocketsReleaseEverything(t *testing.T) {
 	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 4<<20 {
 		t.Errorf("heap in use grew by %d KiB over 1,000 sockets", grew>>10)
 	}
+}
+
+// Wherever new Function works (Node, and pages without a Content Security Policy
+// that forbids it), the page's socket gets the batched JavaScript listeners: were
+// batchSource broken, the per-event listeners would take over unseen.
+func TestBatchedListenersAreInstalled(t *testing.T) {
+	if !batchInstaller().Truthy() {
+		t.Fatal("the batched listeners could not be built from batchSource")
+	}
+}
+
+// withListeners runs f with the batched listeners on and off.
+func withListeners(t *testing.T, f func(t *testing.T)) {
+	for _, batched := range []bool{true, false} {
+		t.Run(fmt.Sprint("batched=", batched), func(t *testing.T) {
+			batchedListeners = batched
+			t.Cleanup(func() { batchedListeners = true }) // after f's parallel subtests too
+			f(t)
+		})
+	}
+}
+
+// Text and binary messages, empty ones, and messages above and below the size
+// that the batched listeners pass on without concatenating arrive intact, in
+// order, followed by the close event with its code and reason.
+func TestMessagesOfEveryKindInOrder(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		sends := []any{
+			"héllo ✓", []byte{0, 1, 2}, []byte{}, "",
+			bytes.Repeat([]byte{7, 8}, batchLargeAt/2), bytes.Repeat([]byte{9}, batchLargeAt-1),
+			strings.Repeat("z", 2*batchLargeAt), []byte{3},
+		}
+		want := []step{opened()}
+		for _, d := range sends {
+			if b, ok := d.([]byte); ok {
+				want = append(want, msg(describeData(b)))
+			} else {
+				want = append(want, msg(describeData(d)))
+			}
+		}
+		want = append(want, closed(3002, "bye ✓", true))
+		n := 0
+		rec := record(t, srv("/echo"), Options{}, react{
+			open: func(ws *WebSocket) {
+				ws.SetBinaryType(BinaryTypeArrayBuffer)
+				for _, d := range sends {
+					ws.Send(d)
+				}
+			},
+			message: func(ws *WebSocket, e *MessageEvent) {
+				sent := sends[n]
+				if b, ok := sent.([]byte); ok {
+					if got, ok := e.Data.([]byte); !ok || !bytes.Equal(got, b) || got == nil {
+						t.Errorf("message %d = %s, want %d bytes sent", n, describeData(e.Data), len(b))
+					}
+				} else if e.Data != sent {
+					t.Errorf("message %d = %s, want %s", n, describeData(e.Data), describeData(sent))
+				}
+				if n++; n == len(sends) {
+					ws.CloseWithCode(3002, "bye ✓")
+				}
+			},
+		})
+		if diff := cmp.Diff(want, rec.wait(t)); diff != "" {
+			t.Errorf("event trace (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// A flood of small messages, handed over in batches, keeps every message and
+// ends with the server's close.
+func TestFloodThenClose(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		const n = 3000
+		want := []step{opened()}
+		for range n {
+			want = append(want, msg("bytes:16:"+strings.Repeat("\x00", 16)))
+		}
+		want = append(want, closed(1000, "done", true))
+		got := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
+			open: func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
+		}).wait(t)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("event trace (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// The scenario suite, also through the per-event listeners that pages where new
+// Function is forbidden get.
+func TestScenariosWithPerEventListeners(t *testing.T) {
+	batchedListeners = false
+	t.Cleanup(func() { batchedListeners = true })
+	TestScenarios(t)
 }

@@ -295,6 +295,14 @@ func closing() []Scenario {
 			OnOpen: acts(closeCode(1000, "{x*124}"), attrs(), closeCode(1000, ""))},
 		{Name: "reason length counts UTF-8 bytes (62 x é = 124 bytes)", Source: "whatwg", URL: "{ws}/echo",
 			OnOpen: acts(closeCode(3000, "{é*62}"), closeCode(3000, "{é*61}"))},
+		{Name: "reason length counts each unpaired surrogate as 3 bytes", Source: "whatwg, webidl USVString",
+			URL: "{ws}/echo", AddID: true, CheckServer: true,
+			OnOpen: acts(closeCode(3000, "{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}"+
+				"{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}"+
+				"{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}"),
+				closeCode(3000, "{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}"+
+					"{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}"+
+					"{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}{lone}"))},
 		{Name: "close with an unpaired surrogate in the reason", Source: "wpt:Close-reason-unpaired-surrogates", URL: "{ws}/echo",
 			AddID: true, CheckServer: true, OnOpen: acts(closeCode(1000, "{lone}"))},
 		{Name: "close() twice and readyState CLOSING", Source: "wpt:Close-readyState-Closing", URL: "{ws}/echo",

@@ -58,7 +58,6 @@ type jsTransport struct {
 	sock  js.Value
 	funcs []js.Func
 	batch js.Value // the JavaScript side of the batched listeners; undefined without them
-	buf   []byte   // drain's copy of a batch, kept for the next one while small
 
 	mu       sync.Mutex
 	failErr  error
@@ -283,17 +282,26 @@ func batchInstaller() js.Value {
 	return batchInstall
 }
 
+// batchBufs holds drain's copies of batches, of up to maxBatchBuf bytes each, for
+// the next batch of any socket: a socket keeps no buffer of its own.
+var batchBufs sync.Pool
+
+const maxBatchBuf = 64 << 10
+
 // drain takes a batch of events from the batched listeners (see batchSource)
-// and reports them in order.
+// and reports them in order. Every message gets a slice of its own; nothing
+// refers to the copy of the batch once drain returns.
 func (t *jsTransport) drain(out, large js.Value, n int) {
-	if cap(t.buf) < n {
-		t.buf = make([]byte, n)
+	p, _ := batchBufs.Get().(*[]byte)
+	if p == nil || cap(*p) < n {
+		p = new([]byte)
+		*p = make([]byte, max(n, 4<<10))
 	}
-	b := t.buf[:n]
+	b := (*p)[:n]
+	if cap(b) <= maxBatchBuf {
+		defer batchBufs.Put(p)
+	}
 	js.CopyBytesToGo(b, out)
-	if n > 1<<20 {
-		t.buf = nil // a large batch is not kept
-	}
 	word := func(i int) int { return int(int32(binary.LittleEndian.Uint32(b[4*i:]))) }
 	ints := word(0)
 	at := 4 * ints

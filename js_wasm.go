@@ -50,9 +50,9 @@ var (
 //
 // The listeners are plain JavaScript (see batchSource): they queue each event and
 // hand the events to Go in batches, so that a stream of messages costs one entry
-// into the Go runtime per batch rather than one per message. Where the page forbids new Function (a Content Security
-// Policy without 'unsafe-eval'), one js.FuncOf listener per event type does the
-// same work, one event at a time.
+// into the Go runtime per batch rather than one per message. Where the page
+// forbids new Function (a Content Security Policy without 'unsafe-eval'), one
+// js.FuncOf listener per event type does the same work, one event at a time.
 type jsTransport struct {
 	ws    *WebSocket
 	sock  js.Value
@@ -165,12 +165,16 @@ func (t *jsTransport) onClose(code int, reason string, clean bool) {
 
 // The kinds of entry in a batch's header (see batchSource).
 const (
-	batchOpen    = 0 // protocol length, extensions length
-	batchText    = 1 // length
-	batchBinary  = 2 // length
-	batchLarge   = 3 // length, index in the batch's array of large messages
-	batchError   = 4
-	batchClose   = 5 // code, wasClean, reason length
+	batchOpen   = 0 // protocol length, extensions length
+	batchText   = 1 // length
+	batchBinary = 2 // length
+	batchLarge  = 3 // length, index in the batch's array of large messages
+	batchError  = 4
+	batchClose  = 5 // code, wasClean, reason length
+
+	// batchLargeAt is the size from which a binary message is passed as a
+	// batchLarge entry, copied straight into its own slice, instead of being
+	// concatenated into the batch and copied twice.
 	batchLargeAt = 16 << 10
 )
 

@@ -52,7 +52,8 @@ var (
 	// before the connection was established.
 	ErrClosedWhileConnecting = errors.New("websocket: closed before the connection was established")
 	// ErrInvalidUTF8 is carried by the error event when the server sends a text
-	// message that is not valid UTF-8 (the connection is failed with close code 1007).
+	// message that is not valid UTF-8 (the connection is failed with close code 1002,
+	// "Invalid UTF-8 in text frame", as Chromium does; RFC 6455 names 1007).
 	ErrInvalidUTF8 = errors.New("websocket: text message is not valid UTF-8")
 	// ErrProtocolMismatch is carried by the error event when the server selects a
 	// subprotocol that was not offered, or none when some were offered.

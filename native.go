@@ -279,7 +279,9 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 		text := typ == ws.MessageText
 		if text && !validUTF8(data) {
 			t.fail(ErrInvalidUTF8)
-			conn.Close(ws.StatusInvalidFramePayloadData, "")
+			// RFC 6455 names 1007 for this; Chromium sends 1002 with this reason,
+			// and the package does what the browser does.
+			conn.Close(ws.StatusProtocolError, "Invalid UTF-8 in text frame")
 			return ErrInvalidUTF8
 		}
 		t.ws.message(text, data, true)

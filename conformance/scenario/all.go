@@ -32,9 +32,6 @@ const (
 	noNFKC = "The package maps hosts with the part of UTS 46 that needs no Unicode tables (case, ignored code " +
 		"points, full-width ASCII); \"①\" to \"1\" needs NFKC data, which the standard library lacks and the " +
 		"module may not depend on (golang.org/x/text)."
-	nativeUTF8Code = "The close frame the client sends differs: RFC 6455 (sections 7.1.7 and 8.1) names 1007 for invalid " +
-		"UTF-8 and the native backend sends 1007 (a choice of the package, see README); Chromium sends 1002 " +
-		"\"Invalid UTF-8 in text frame\". What the page sees (error, then close 1006) is the same."
 	bufferedRace = "The value read right after Send may be lower than Chromium's: the package lowers bufferedAmount as soon " +
 		"as bytes reach the network, also while a listener runs, so a Go listener that blocks until it falls does not " +
 		"wait forever. Chromium updates it only between tasks, so in the task that called send() it always counts the " +
@@ -130,8 +127,7 @@ func suite() []Scenario {
 		{Name: "server drops TCP after the handshake", Source: "suite", URL: "{ws}/drop"},
 		{Name: "server sends invalid UTF-8 text", Source: "suite", URL: "{ws}/badutf8", AddID: true, CheckServer: true,
 			Differs: map[string]string{
-				"native": nativeUTF8Code,
-				"node":   "Node's WebSocket fires error while still OPEN and drops the TCP connection without a close frame.",
+				"node": "Node's WebSocket fires error while still OPEN and drops the TCP connection without a close frame.",
 			}},
 		{Name: "handshake refused with 403", Source: "suite", URL: "{ws}/reject?status=403"},
 		{Name: "server selects a protocol that was not offered", Source: "suite", URL: "{ws}/protocol?pick=zzz", Protocols: []string{"a", "b"}},
@@ -429,9 +425,6 @@ func frames() []Scenario {
 		// Under WASM in Node the page's WebSocket is Node's, so both Node runtimes
 		// show its handling of bad frames.
 		sc.Differs = map[string]string{"node": nodeFrames, "wasm-node": nodeFrames}
-		if c.name == "truncated UTF-8 at the end of a text message" || strings.HasSuffix(c.name, "(invalid UTF-8)") {
-			sc.Differs["native"] = nativeUTF8Code
-		}
 		out = append(out, sc)
 	}
 	return out

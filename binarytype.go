@@ -26,9 +26,6 @@ func NewBlob(data []byte, contentType string) *Blob {
 	return &Blob{data: append([]byte(nil), data...), typ: normalizeBlobType(contentType)}
 }
 
-// newBlobNoCopy wraps data that nobody else holds.
-func newBlobNoCopy(data []byte) *Blob { return &Blob{data: data} }
-
 // Size returns the number of bytes in the Blob (JavaScript's blob.size).
 func (b *Blob) Size() int { return len(b.data) }
 

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/browserws/websocket/bench/payload"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -295,11 +296,11 @@ func measure(c conn, w workload, n int) (sample, error) {
 	var err error
 	switch w.Kind {
 	case "rtt":
-		err = c.roundTrips(n, payload(w.Size))
+		err = c.roundTrips(n, payload.Of(w.Size))
 	case "recv":
 		err = c.receive(n, w.Size)
 	case "send":
-		err = c.send(n, payload(w.Size))
+		err = c.send(n, payload.Of(w.Size))
 	}
 	el := time.Since(start)
 	runtime.ReadMemStats(&m1)

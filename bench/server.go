@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/browserws/websocket/bench/payload"
 	"io"
 	"net"
 	"net/http"
@@ -91,7 +92,7 @@ func handle(w http.ResponseWriter, r *http.Request) {
 				c.Close(cws.StatusUnsupportedData, "bad command")
 				return
 			}
-			msg := payload(size)
+			msg := payload.Of(size)
 			for range n {
 				if err := c.Write(ctx, cws.MessageBinary, msg); err != nil {
 					return
@@ -131,36 +132,6 @@ func handle(w http.ResponseWriter, r *http.Request) {
 // bufPool holds the copy buffers of the echo and sink loops: an idle connection
 // holds none.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
-var (
-	payloadMu    sync.Mutex
-	payloadCache = map[int][]byte{}
-)
-
-// payload returns the message of size bytes every library sends and receives:
-// lower-case letters and spaces from a fixed pseudo-random sequence, which deflate
-// shrinks to about 60 %, so that compression has work to do. Shared; never modify it.
-func payload(size int) []byte {
-	payloadMu.Lock()
-	defer payloadMu.Unlock()
-	if b, ok := payloadCache[size]; ok {
-		return b
-	}
-	b := make([]byte, size)
-	x := uint32(2463534242)
-	for i := range b {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		if x%7 == 0 {
-			b[i] = ' '
-		} else {
-			b[i] = 'a' + byte(x%26)
-		}
-	}
-	payloadCache[size] = b
-	return b
-}
 
 // serverProcess is the echo server, run as a child process of the bench binary.
 type serverProcess struct {

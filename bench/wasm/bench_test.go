@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/browserws/websocket/bench/payload"
 	"os"
 	"syscall/js"
 	"testing"
@@ -195,7 +196,7 @@ func (s *goSocket) onMessage(e *websocket.MessageEvent) {
 
 func (s *goSocket) run(w workload, n int) (time.Duration, error) {
 	s.kind, s.n, s.size, s.count = w.Kind, n, w.Size, 0
-	s.msg = payload(w.Size)
+	s.msg = payload.Of(w.Size)
 	start := time.Now()
 	switch w.Kind {
 	case "rtt":
@@ -215,30 +216,6 @@ func (s *goSocket) run(w workload, n int) (time.Duration, error) {
 	}
 	err := <-s.done
 	return time.Since(start), err
-}
-
-var payloads = map[int][]byte{}
-
-// payload is the bench's message: letters and spaces from a fixed xorshift
-// sequence, the same as the native and JavaScript sides send.
-func payload(size int) []byte {
-	if b, ok := payloads[size]; ok {
-		return b
-	}
-	b := make([]byte, size)
-	x := uint32(2463534242)
-	for i := range b {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		if x%7 == 0 {
-			b[i] = ' '
-		} else {
-			b[i] = 'a' + byte(x%26)
-		}
-	}
-	payloads[size] = b
-	return b
 }
 
 // jsSource is the plain-JavaScript side: function(url, kind, size, n) returns a

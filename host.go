@@ -71,6 +71,11 @@ func parseDomain(host string) (string, bool) {
 		return "", false
 	}
 	host = strings.ToLower(strings.Map(uts46Subset, host))
+	if host == "" {
+		// Only ignored code points ("ws://\u00ad/"): domain to ASCII gives the
+		// empty string, which the URL standard (and Chromium) reject.
+		return "", false
+	}
 	labels := strings.Split(host, ".")
 	for i, l := range labels {
 		if !isASCII(l) {

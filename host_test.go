@@ -34,7 +34,7 @@ func TestHostSerialization(t *testing.T) {
 			t.Errorf("parseURL(%q) = %q, %v; want %q", in, u.href, err, want)
 		}
 	}
-	for _, bad := range []string{"ws://1.2.3.4.5/", "ws://256.0.0.1/", "ws://1.2.3.09/", "ws://a%2Fb/", "ws://a%40b/", "ws://0x100000000/"} {
+	for _, bad := range []string{"ws://\u00ad/", "ws:\u034f", "ws://1.2.3.4.5/", "ws://256.0.0.1/", "ws://1.2.3.09/", "ws://a%2Fb/", "ws://a%40b/", "ws://0x100000000/"} {
 		if u, err := parseURL(bad); err == nil {
 			t.Errorf("parseURL(%q) = %q, want a SyntaxError", bad, u.href)
 		}

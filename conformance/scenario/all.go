@@ -237,6 +237,8 @@ func constructor() []Scenario {
 		ctor("sharp s in the host", "whatwg url", "ws://stra\u00dfe.invalid/"),
 		documented(ctor("compatibility character in the host", "whatwg url", "ws://\u2460.invalid/"), noNFKC, "native", "wasm-node"),
 		ctor("soft hyphen in the host", "whatwg url", "ws://a\u00adb.invalid/"),
+		ctor("host of soft hyphens only", "whatwg url", "ws://\u00ad\u00ad/"),
+		ctor("host of a combining grapheme joiner only, no slashes", "whatwg url", "ws:\u034f"),
 		ctor("invalid percent-escape in the query is kept", "whatwg", "ws://127.0.0.1:{deadport}/?q=%zz%"),
 		ctor("unterminated IPv6 host", "whatwg", "ws://[::1/"),
 		ctor("port with letters", "whatwg", "ws://127.0.0.1:80abc/"),

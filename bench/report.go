@@ -145,15 +145,7 @@ func report(res *results) string {
 
 	p("### Allocations\n\n")
 	p("Allocations and bytes allocated per operation in the client process (a round trip is two messages; a streamed message is one), median; in brackets the difference to raw coder/websocket per message.\n\n")
-	p("| workload |")
-	for _, c := range cols {
-		p(" %s |", c)
-	}
-	p("\n|---|")
-	for range cols {
-		p("---|")
-	}
-	p("\n")
+	header(&b, "workload", cols, false)
 	for _, w := range res.Workloads {
 		m := res.Samples[w.String()]
 		base := m[baseline]
@@ -174,15 +166,7 @@ func report(res *results) string {
 	if len(res.Idle) > 0 {
 		p("### Idle sockets\n\n")
 		p("Memory held per open idle socket (live heap + goroutine stacks after GC, over %d sockets in one client process, the server in another), median; in brackets the ratio to raw coder/websocket. Every socket can receive: each library's reading goroutine waits.\n\n", *flagIdle)
-		p("| compression |")
-		for _, c := range cols {
-			p(" %s |", c)
-		}
-		p("\n|---|")
-		for range cols {
-			p("---|")
-		}
-		p("\n")
+		header(&b, "compression", cols, false)
 		for _, key := range []string{"off", "on"} {
 			m := res.Idle[key]
 			if m == nil {

@@ -44,10 +44,10 @@ func sendBufClass(n int) int {
 // at once and gives nothing back, so there nothing is pooled.
 func copyForSend[T []byte | string](data T) outgoing {
 	n := len(data)
-	if n == 0 || runtime.GOOS == "js" || sendBufClass(n) >= sendBufClasses {
+	c := sendBufClass(n)
+	if n == 0 || runtime.GOOS == "js" || c >= sendBufClasses {
 		return outgoing{data: append(make([]byte, 0, n), data...)}
 	}
-	c := sendBufClass(n)
 	var buf []byte
 	if p, _ := sendBufs[c].Get().(*byte); p != nil {
 		buf = unsafe.Slice(p, minSendBuf<<c)

@@ -267,14 +267,10 @@ func (ws *WebSocket) awaitListener(typ string) {
 	for {
 		ok, added := ws.listeners.has(typ)
 		left := time.Until(ws.setupDeadline)
-		if ok {
-			if left <= 0 {
-				ws.setupOver.Store(true) // later events skip the registry's lock
-			}
-			return
-		}
 		if left <= 0 {
-			ws.setupOver.Store(true)
+			ws.setupOver.Store(true) // later events skip the registry's lock
+		}
+		if ok || left <= 0 {
 			return
 		}
 		if timer == nil {

@@ -100,7 +100,14 @@ func (q *eventQueue) next() (it item, ok bool) {
 		q.mu.Unlock()
 		return item{}, false
 	}
-	it = q.buf[q.head]
+	it = q.takeLocked()
+	q.mu.Unlock()
+	return it, true
+}
+
+// takeLocked takes the oldest item, which must exist.
+func (q *eventQueue) takeLocked() item {
+	it := q.buf[q.head]
 	q.buf[q.head] = item{}
 	q.head++
 	if q.head == len(q.buf) {
@@ -112,8 +119,7 @@ func (q *eventQueue) next() (it item, ok bool) {
 		}
 		q.messages--
 	}
-	q.mu.Unlock()
-	return it, true
+	return it
 }
 
 // makeRoom readies a queue's buf, whose first head entries have been taken (and

@@ -23,9 +23,13 @@ import (
 func resolveURL(raw string) (parsedURL, error) { return parseURL(raw) }
 
 // nativeTransport speaks the WebSocket protocol itself, on github.com/coder/websocket.
-// One goroutine connects, then another reads; another writes the socket's send
-// queue while it has something to write (see sendQueue). All are gone before closed
-// is reported.
+// One goroutine connects, then another reads and runs the listeners (handing
+// reading over to a new one when a listener blocks: takeover.go). Send writes on
+// the caller's goroutine into a connection that never blocks (writebehind.go);
+// where there is no such connection (a user's HTTPClient), a writer goroutine
+// writes the socket's send queue while it has something to write (see
+// sendQueue). The close request always goes to a writer goroutine, since the
+// closing handshake waits for the server. All are gone before closed is reported.
 type nativeTransport struct {
 	ws     *WebSocket
 	ctx    context.Context // the handshake's; cancelled by abort
@@ -45,6 +49,11 @@ type nativeTransport struct {
 	connEnded atomic.Bool
 	// frames checks the server's frames as they are read (native_frames.go).
 	frames serverFrames
+
+	// wb is the handshake's network connection when the socket made it itself;
+	// once open, Send writes through it on the caller's goroutine (inline).
+	wb     *writeBehindConn
+	inline bool
 }
 
 func newTransport(s *WebSocket) (transport, error) {
@@ -55,8 +64,16 @@ func newTransport(s *WebSocket) (transport, error) {
 
 func (t *nativeTransport) start() { go t.run() }
 
-// send queues m for the writer goroutine.
-func (t *nativeTransport) send(m outgoing) { t.ws.sendq.push(m) }
+// send writes m on the caller's goroutine when the connection never blocks
+// (the socket's lock is held, so that messages go out in Send's order); else, and
+// always for the close request, it queues m for a writer goroutine.
+func (t *nativeTransport) send(m outgoing) {
+	if t.inline && !m.close {
+		t.writeMessage(t.conn, m)
+		return
+	}
+	t.ws.sendq.push(m)
+}
 
 // pending is 0: BufferedAmount falls as soon as the writer has written a message.
 func (t *nativeTransport) pending() uint64 { return 0 }
@@ -120,12 +137,34 @@ func (t *nativeTransport) run() {
 	conn.SetReadLimit(limit)
 
 	t.frames.deflate = strings.Contains(extensions, "permessage-deflate")
+	if t.wb != nil {
+		t.wb.enable(t.ws.sent)
+		t.inline = true // read by send under the socket's lock, which opening takes after this
+	}
 	t.ws.sendq.startWriter(func() { t.write(conn) })
-	t.ws.opened(protocol, extensions)
+	t.ws.guard.handOver = func() { go t.readLoop(conn, nil) }
+	t.ws.guard.watch()
 	// The reader is a goroutine of its own, so that the stack the handshake grew
 	// goes away with this one instead of staying with every open socket.
-	go func() { t.finish(conn, t.read(conn)) }()
+	go t.readLoop(conn, &item{kind: itemOpen, protocol: protocol, extensions: extensions})
 }
+
+// readLoop is a reading goroutine: it delivers first (the open), then reads until
+// the connection ends, unless reading is handed over to another goroutine while a
+// listener runs on this one (takeover.go).
+func (t *nativeTransport) readLoop(conn *ws.Conn, first *item) {
+	if first != nil && !t.ws.deliver(*first) {
+		return
+	}
+	err := t.read(conn)
+	if err == errHandedOver {
+		return
+	}
+	t.finish(conn, err)
+}
+
+// errHandedOver ends a reading goroutine whose reading another one has taken over.
+var errHandedOver = errors.New("websocket: reading handed over")
 
 // dial makes the opening handshake and checks what browsers check on top of what
 // coder/websocket does.
@@ -145,6 +184,21 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		defer cancel()
 	}
 	client, own := httpClient(o.HTTPClient)
+	if own != nil {
+		// The socket's own transport: its connection becomes a write-behind one.
+		dial := own.DialContext
+		own.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dial(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			wb := newWriteBehindConn(c)
+			t.mu.Lock()
+			t.wb = wb
+			t.mu.Unlock()
+			return wb, nil
+		}
+	}
 	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames}
 	if own != nil {
 		// Connections of a failed handshake would otherwise idle in the pool.
@@ -284,7 +338,9 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 			conn.Close(ws.StatusProtocolError, "Invalid UTF-8 in text frame")
 			return ErrInvalidUTF8
 		}
-		t.ws.message(text, data, true)
+		if !t.ws.deliver(item{kind: itemMessage, text: text, data: data}) {
+			return errHandedOver
+		}
 	}
 }
 
@@ -293,7 +349,6 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 // is stopped, or a close request has been carried out.
 func (t *nativeTransport) write(conn *ws.Conn) {
 	defer t.ws.sendq.writerDone()
-	ctx := context.Background()
 	for {
 		m, ok := t.ws.sendq.next()
 		if !ok {
@@ -305,27 +360,43 @@ func (t *nativeTransport) write(conn *ws.Conn) {
 			t.closeErr = conn.Close(ws.StatusCode(m.code), m.reason)
 			return
 		}
-		typ := ws.MessageBinary
-		if m.text {
-			typ = ws.MessageText
-		}
-		err := conn.Write(ctx, typ, m.data)
-		t.ws.sent(len(m.data))
-		releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
-		if err != nil {
+		if !t.writeMessage(conn, m) {
 			t.ws.sendq.retire()
-			conn.CloseNow() // the reader sees the end and reports it
 			return
 		}
 	}
+}
+
+// writeMessage writes m, on the caller's goroutine; it reports false, after
+// closing the connection, when the write failed.
+func (t *nativeTransport) writeMessage(conn *ws.Conn, m outgoing) bool {
+	typ := ws.MessageBinary
+	if m.text {
+		typ = ws.MessageText
+	}
+	n := len(m.data)
+	err := conn.Write(context.Background(), typ, m.data)
+	releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
+	if t.wb == nil || t.wb.sentAfter(n) {
+		t.ws.sent(n)
+	}
+	if err != nil {
+		conn.CloseNow() // the reader sees the end and reports it
+		return false
+	}
+	return true
 }
 
 // finish turns the reader's last error into the close event's values, makes sure
 // the connection and the writer are gone, and reports closed.
 func (t *nativeTransport) finish(conn *ws.Conn, readErr error) {
 	conn.CloseNow()
+	t.ws.guard.unwatch()
 	t.ws.sendq.stop()
 	t.ws.sendq.wait()
+	if t.wb != nil {
+		t.wb.wait() // the flusher ends once its connection is closed
+	}
 
 	failErr := t.failure()
 	lateBad, afterClose := t.frames.broken()

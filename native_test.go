@@ -348,24 +348,6 @@ func TestHandshakeTimeout(t *testing.T) {
 	checkNoLeak(t)
 }
 
-func TestSendPastMaxBufferedAmountFails(t *testing.T) {
-	var sendErr error
-	rec := record(t, srv("/echo"), Options{MaxBufferedAmount: 1 << 20}, react{open: func(ws *WebSocket) {
-		big := make([]byte, 600<<10)
-		ws.Send(big)
-		sendErr = ws.Send(big)
-	}})
-	got := rec.wait(t)
-	if !errors.Is(sendErr, ErrBufferFull) {
-		t.Errorf("second Send = %v, want ErrBufferFull", sendErr)
-	}
-	want := []step{opened(), failed(), closed(1006, "", false)}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
-	checkNoLeak(t)
-}
-
 func TestRelativeURLIsAnErrorNatively(t *testing.T) {
 	for _, u := range []string{"/chat", "chat", "", "://x", "//example.com/"} {
 		if _, err := New(u); !errors.Is(err, ErrSyntax) {

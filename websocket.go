@@ -124,6 +124,7 @@ type WebSocket struct {
 	buffered  atomic.Uint64
 	sendq     sendQueue
 	events    eventQueue
+	guard     readerGuard // the listener takeover (takeover.go)
 	listeners registry
 	done      chan struct{}
 	tr        transport
@@ -168,6 +169,7 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 	}
 	ws.opts.Protocols = ws.protocols
 	ws.events.init(ws.dispatchLoop)
+	ws.guard.q = &ws.events
 	if ws.tr, err = newTransport(ws); err != nil {
 		return nil, err
 	}
@@ -474,78 +476,76 @@ func (ws *WebSocket) closed(code int, reason string, clean bool, err error) {
 	ws.events.push(item{kind: itemClosed, code: code, reason: reason, clean: clean, err: err})
 }
 
-// dispatchLoop is the socket's dispatcher: it applies each reported change to the
-// state and dispatches its events, one at a time, until the queue is empty or
-// "close" has been dispatched. The event queue starts it when needed.
+// dispatchLoop is the socket's dispatcher goroutine: it handles the queued items
+// one at a time until the queue is empty or "close" has been dispatched. The event
+// queue starts it when needed; the native reader also dispatches inline (see
+// deliver in takeover.go).
 func (ws *WebSocket) dispatchLoop() {
 	for {
 		it, ok := ws.events.next()
-		if !ok {
-			return
-		}
-		switch it.kind {
-		case itemOpen:
-			ws.awaitListener(TypeOpen)
-			ws.mu.Lock()
-			if ws.state != Connecting { // Close came first: the transport is failing
-				ws.mu.Unlock()
-				continue
-			}
-			ws.state, ws.protocol, ws.extensions = Open, it.protocol, it.extensions
-			ws.mu.Unlock()
-			ws.listeners.dispatch(TypeOpen, &Event{Type: TypeOpen, Target: ws, TimeStamp: time.Now()})
-		case itemMessage:
-			ws.awaitListener(TypeMessage)
-			ws.mu.Lock()
-			state, bt := ws.state, ws.binaryType
-			ws.mu.Unlock()
-			if state != Open { // messages that arrive while CLOSING are dropped, as in browsers
-				continue
-			}
-			ws.listeners.dispatch(TypeMessage, ws.messageEvent(it, bt))
-		case itemClosed:
-			if it.err != nil {
-				ws.awaitListener(TypeError)
-			}
-			ws.awaitListener(TypeClose)
-			ws.mu.Lock()
-			ws.state = Closed
-			ws.mu.Unlock()
-			now := time.Now()
-			if it.err != nil {
-				ws.listeners.dispatch(TypeError, &Event{Type: TypeError, Target: ws, TimeStamp: now, Err: it.err})
-			}
-			ws.listeners.dispatch(TypeClose, &CloseEvent{
-				Event: Event{Type: TypeClose, Target: ws, TimeStamp: now},
-				Code:  it.code, Reason: it.reason, WasClean: it.clean,
-			})
-			ws.listeners.clear()
-			ws.endSetup()
-			close(ws.done)
+		if !ok || ws.handle(it) {
 			return
 		}
 	}
 }
 
-// messageEvent makes the event for a received message, in one allocation: the
-// event and the value its Data holds (the string, []byte or Blob) share it.
+// handle applies one reported change to the state and dispatches its events. It
+// reports true once "close" has been dispatched: nothing follows it.
+func (ws *WebSocket) handle(it item) (last bool) {
+	switch it.kind {
+	case itemOpen:
+		ws.awaitListener(TypeOpen)
+		ws.mu.Lock()
+		if ws.state != Connecting { // Close came first: the transport is failing
+			ws.mu.Unlock()
+			return false
+		}
+		ws.state, ws.protocol, ws.extensions = Open, it.protocol, it.extensions
+		ws.mu.Unlock()
+		ws.listeners.dispatch(TypeOpen, &Event{Type: TypeOpen, Target: ws, TimeStamp: time.Now()})
+	case itemMessage:
+		ws.awaitListener(TypeMessage)
+		ws.mu.Lock()
+		state, bt := ws.state, ws.binaryType
+		ws.mu.Unlock()
+		if state != Open { // messages that arrive while CLOSING are dropped, as in browsers
+			return false
+		}
+		ws.listeners.dispatch(TypeMessage, ws.messageEvent(it, bt))
+	case itemClosed:
+		if it.err != nil {
+			ws.awaitListener(TypeError)
+		}
+		ws.awaitListener(TypeClose)
+		ws.mu.Lock()
+		ws.state = Closed
+		ws.mu.Unlock()
+		now := time.Now()
+		if it.err != nil {
+			ws.listeners.dispatch(TypeError, &Event{Type: TypeError, Target: ws, TimeStamp: now, Err: it.err})
+		}
+		ws.listeners.dispatch(TypeClose, &CloseEvent{
+			Event: Event{Type: TypeClose, Target: ws, TimeStamp: now},
+			Code:  it.code, Reason: it.reason, WasClean: it.clean,
+		})
+		ws.listeners.clear()
+		ws.endSetup()
+		close(ws.done)
+		return true
+	}
+	return false
+}
+
+// messageEvent makes the event for a received message. Its Data holds the
+// string, []byte or *Blob; storing a string or a slice in an interface costs an
+// allocation of its own (the Blob shares the event's).
 func (ws *WebSocket) messageEvent(it item, bt BinaryType) *MessageEvent {
 	ev := Event{Type: TypeMessage, Target: ws, TimeStamp: time.Now()}
 	switch {
 	case it.text:
-		m := &struct {
-			ev MessageEvent
-			s  string
-		}{MessageEvent{Event: ev, Origin: ws.url.origin}, bytesToString(it.data)}
-		m.ev.Data = anyAt(&m.s)
-		return &m.ev
+		return &MessageEvent{Event: ev, Origin: ws.url.origin, Data: bytesToString(it.data)}
 	case bt == BinaryTypeArrayBuffer:
-		m := &struct {
-			ev MessageEvent
-			b  []byte
-		}{MessageEvent{Event: ev, Origin: ws.url.origin}, it.data}
-		m.ev.Data = anyAt(&m.b)
-		return &m.ev
+		return &MessageEvent{Event: ev, Origin: ws.url.origin, Data: it.data}
 	default:
 		m := &struct {
 			ev   MessageEvent
@@ -554,23 +554,6 @@ func (ws *WebSocket) messageEvent(it item, bt BinaryType) *MessageEvent {
 		m.ev.Data = &m.blob
 		return &m.ev
 	}
-}
-
-// anyAt returns *p as an interface value whose data word is p itself. Storing a
-// string or a slice in an interface normally copies it into an allocation of its
-// own; here it stays where it is, beside the event. *p must never change again.
-// (A Go interface is a type word and a data word; for strings and slices the data
-// word points at the value, as reflect does it.)
-func anyAt[T string | []byte](p *T) any {
-	var zero T
-	v := any(zero) // a zero string or slice needs no allocation
-	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(p)
-	return v
-}
-
-// eface is the layout of an interface value (any).
-type eface struct {
-	typ, data unsafe.Pointer
 }
 
 // bytesToString returns b as a string without copying; b must never change again.

@@ -1,0 +1,320 @@
+//go:build !js
+
+package websocket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cws "github.com/coder/websocket"
+	"github.com/google/go-cmp/cmp"
+)
+
+// The rules of the hot path (takeover.go, writebehind.go): listeners may run on
+// the reading goroutine and Send may write on the caller's, yet a blocked
+// listener never stops pings or the closing handshake, and Send never waits for
+// the network.
+
+// serveWS runs h for each WebSocket connection of an in-process server.
+func serveWS(t *testing.T, h func(ctx context.Context, c *cws.Conn)) string {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := cws.Accept(w, r, &cws.AcceptOptions{CompressionMode: cws.CompressionDisabled})
+		if err != nil {
+			return
+		}
+		c.SetReadLimit(-1)
+		defer c.CloseNow()
+		h(r.Context(), c)
+	}))
+	t.Cleanup(s.Close)
+	return "ws" + strings.TrimPrefix(s.URL, "http")
+}
+
+// within fails t unless ch is closed within a generous bound.
+func within(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s: not within 30 s", what)
+	}
+}
+
+func TestBlockedListenerAnswersPings(t *testing.T) {
+	// The server sends one message, then pings every 100 ms for 2 s; the client's
+	// listener blocks until the server has had every pong.
+	const pings = 20
+	pinged := make(chan struct{})
+	var pingErrs []error
+	url := serveWS(t, func(ctx context.Context, c *cws.Conn) {
+		ctx = c.CloseRead(ctx) // reads (and takes the pongs) in the background
+		if err := c.Write(ctx, cws.MessageText, []byte("block")); err != nil {
+			return
+		}
+		for range pings {
+			time.Sleep(100 * time.Millisecond)
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if err := c.Ping(pctx); err != nil {
+				pingErrs = append(pingErrs, err)
+			}
+			cancel()
+		}
+		close(pinged)
+		<-ctx.Done()
+	})
+	rec := record(t, url, Options{}, react{message: func(ws *WebSocket, e *MessageEvent) {
+		select {
+		case <-pinged:
+		case <-time.After(60 * time.Second):
+		}
+		ws.Close()
+	}})
+	rec.wait(t)
+	within(t, pinged, "the pings")
+	if len(pingErrs) > 0 {
+		t.Fatalf("%d of %d pings unanswered while the listener blocked: %v", len(pingErrs), pings, pingErrs[0])
+	}
+	checkNoLeak(t)
+}
+
+func TestBlockedListenerCloseCompletes(t *testing.T) {
+	// The server sends a message and starts the closing handshake at once; the
+	// client's listener blocks until the server's Close has returned. The
+	// handshake completes meanwhile, and "close" follows the listener's return.
+	serverClosed := make(chan struct{})
+	var closeErr error
+	url := serveWS(t, func(ctx context.Context, c *cws.Conn) {
+		if err := c.Write(ctx, cws.MessageText, []byte("block")); err != nil {
+			return
+		}
+		closeErr = c.Close(4000, "bye") // waits (5 s at most) for the client's close frame
+		close(serverClosed)
+	})
+	var returned bool
+	var mu sync.Mutex
+	rec := record(t, url, Options{OnClose: nil}, react{message: func(ws *WebSocket, e *MessageEvent) {
+		within(t, serverClosed, "the server's closing handshake")
+		mu.Lock()
+		returned = true
+		mu.Unlock()
+	}})
+	rec.ws.AddEventListener(CloseListener(func(*CloseEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !returned {
+			t.Error("close dispatched before the message listener returned")
+		}
+	}))
+	got := rec.wait(t)
+	if closeErr != nil {
+		t.Errorf("server's Close = %v: the client did not answer while its listener blocked", closeErr)
+	}
+	want := []step{opened(), msg("text:block"), closed(4000, "bye", true)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	checkNoLeak(t)
+}
+
+// gatedSink is a server that reads nothing until its gate opens, then reads every
+// message and records them.
+type gatedSink struct {
+	gate chan struct{}
+	got  chan []string // what it read, once the client closed
+}
+
+func newGatedSink(t *testing.T) (*gatedSink, string) {
+	g := &gatedSink{gate: make(chan struct{}), got: make(chan []string, 1)}
+	url := serveWS(t, func(ctx context.Context, c *cws.Conn) {
+		<-g.gate
+		var got []string
+		for {
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				g.got <- got
+				return
+			}
+			got = append(got, string(b[:min(len(b), 16)]))
+		}
+	})
+	return g, url
+}
+
+func TestSendNeverWaitsForTheNetwork(t *testing.T) {
+	// The server stops reading: the kernel's buffers fill, Send still returns at
+	// once, BufferedAmount grows; once the server reads, every byte goes out in
+	// order and BufferedAmount falls back to 0.
+	sink, url := newGatedSink(t)
+	opened := make(chan struct{})
+	ws, err := NewWithOptions(url, &Options{DisableCompression: true, OnOpen: func(*Event) { close(opened) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	within(t, opened, "open")
+	const n, size = 512, 64 << 10 // 32 MiB: far more than loopback's socket buffers
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		msg := make([]byte, size)
+		for i := range n {
+			copy(msg, fmt.Sprintf("%016d", i))
+			if err := ws.Send(msg); err != nil {
+				t.Errorf("Send %d: %v", i, err)
+				return
+			}
+		}
+	}()
+	within(t, sent, "512 Sends while the server reads nothing")
+	if b := ws.BufferedAmount(); b == 0 || b > n*size {
+		t.Fatalf("BufferedAmount = %d while the server reads nothing, want in (0, %d]", b, n*size)
+	}
+	close(sink.gate)
+	deadline := time.Now().Add(30 * time.Second)
+	for ws.BufferedAmount() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("BufferedAmount still %d after the server read for 30 s", ws.BufferedAmount())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ws.Close()
+	<-ws.Done()
+	var got []string
+	select {
+	case got = <-sink.got:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not finish reading")
+	}
+	if len(got) != n {
+		t.Fatalf("server read %d messages, want %d", len(got), n)
+	}
+	for i, s := range got {
+		if s != fmt.Sprintf("%016d", i) {
+			t.Fatalf("message %d is %q: out of order", i, s)
+		}
+	}
+	checkNoLeak(t)
+}
+
+func TestSendPastMaxBufferedAmountFails(t *testing.T) {
+	// Against a server that reads nothing, what the kernel does not take stays
+	// buffered, and the Send that would pass the limit fails the connection.
+	sink, url := newGatedSink(t)
+	defer close(sink.gate)
+	var sendErr error
+	rec := record(t, url, Options{MaxBufferedAmount: 8 << 20, DisableCompression: true}, react{open: func(ws *WebSocket) {
+		big := make([]byte, 256<<10)
+		for range 1024 { // 256 MiB: past the limit and loopback's buffers
+			if sendErr = ws.Send(big); sendErr != nil {
+				return
+			}
+		}
+	}})
+	got := rec.wait(t)
+	if !errors.Is(sendErr, ErrBufferFull) {
+		t.Errorf("Send = %v, want ErrBufferFull", sendErr)
+	}
+	want := []step{opened(), failed(), closed(1006, "", false)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	checkNoLeak(t)
+}
+
+func TestSendFromManyGoroutinesKeepsEachOrder(t *testing.T) {
+	// Eight goroutines send at once; the echo comes back with each goroutine's
+	// messages in its own order, and none lost.
+	const gs, per = 8, 300
+	done := make(chan struct{})
+	last := map[string]int{}
+	count := 0
+	var bad []string
+	rec := record(t, srv("/echo"), Options{}, react{
+		open: func(ws *WebSocket) {
+			for g := range gs {
+				go func() {
+					for i := range per {
+						ws.Send(fmt.Sprintf("%d:%d", g, i))
+					}
+				}()
+			}
+		},
+		message: func(ws *WebSocket, e *MessageEvent) {
+			g, i, _ := strings.Cut(e.Data.(string), ":")
+			n, _ := strconv.Atoi(i)
+			if prev, ok := last[g]; (ok && n != prev+1) || (!ok && n != 0) {
+				bad = append(bad, e.Data.(string))
+			}
+			last[g] = n
+			if count++; count == gs*per {
+				close(done)
+				ws.Close()
+			}
+		},
+	})
+	rec.wait(t)
+	within(t, done, "every echo")
+	if len(bad) > 0 {
+		t.Errorf("%d messages out of their goroutine's order, first %q", len(bad), bad[0])
+	}
+}
+
+func TestOrderAcrossHundredsOfSockets(t *testing.T) {
+	// 300 sockets at once, each a ping-pong written as JavaScript writes it (the
+	// message listener sends the next message): every socket sees its messages
+	// in order and its events in the right sequence.
+	const sockets, rounds = 300, 40
+	var wg sync.WaitGroup
+	errs := make(chan string, sockets)
+	for s := range sockets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			next := 0
+			var seq []string
+			ws, err := NewWithOptions(srv("/echo"), &Options{
+				OnOpen: func(e *Event) { seq = append(seq, "open"); e.Target.Send("0") },
+				OnMessage: func(e *MessageEvent) {
+					if e.Data != strconv.Itoa(next) {
+						errs <- fmt.Sprintf("socket %d: message %v, want %d", s, e.Data, next)
+					}
+					next++
+					if next == rounds {
+						seq = append(seq, "last")
+						e.Target.Close()
+						return
+					}
+					e.Target.Send(strconv.Itoa(next))
+				},
+				OnClose: func(e *CloseEvent) { seq = append(seq, "close") },
+			})
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			select {
+			case <-ws.Done():
+			case <-time.After(60 * time.Second):
+				errs <- fmt.Sprintf("socket %d: not done within 60 s", s)
+				return
+			}
+			if diff := cmp.Diff([]string{"open", "last", "close"}, seq); diff != "" {
+				errs <- fmt.Sprintf("socket %d: events (-want +got):\n%s", s, diff)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	checkNoLeak(t)
+}

@@ -1,0 +1,145 @@
+//go:build !js
+
+package websocket
+
+import (
+	"net"
+	"sync"
+)
+
+// The write-behind.
+//
+// Why: Send must never wait for the network, and handing every message to a
+// writer goroutine costs a goroutine switch per message that raw coder/websocket
+// does not pay. So Send writes the message itself, on the caller's goroutine,
+// through coder/websocket into a writeBehindConn: the network connection under
+// the handshake's HTTP transport, whose Write never blocks. It gives the kernel
+// what the socket buffer takes at once (one non-blocking write), keeps the rest in
+// a backlog, and a flusher goroutine (running only while there is a backlog)
+// writes it behind, in order. BufferedAmount counts a message until its last byte
+// has left the backlog (sentAfter).
+//
+// Until enable is called (once the handshake is done) writes go straight to the
+// connection, as net/http expects of a connection.
+type writeBehindConn struct {
+	net.Conn
+	nb       *nbWriter
+	mu       sync.Mutex
+	on       bool
+	backlog  []byte // bytes accepted but not yet written, in order
+	spare    []byte // the flusher's last buffer, reused for the next backlog
+	flushing bool   // a flusher goroutine owns the backlog
+	err      error  // the flusher's write failed: the connection is broken
+	accepted uint64 // bytes taken by Write since enable
+	written  uint64 // of those, bytes the kernel has taken
+	marks    []sentMark
+	onSent   func(n int) // reports a message's n bytes gone (WebSocket.sent)
+	flushers sync.WaitGroup
+}
+
+// sentMark is a message whose last byte is at offset end of the stream.
+type sentMark struct {
+	end uint64
+	n   int
+}
+
+func newWriteBehindConn(c net.Conn) *writeBehindConn {
+	return &writeBehindConn{Conn: c, nb: newNBWriter(c)}
+}
+
+func (c *writeBehindConn) enable(onSent func(int)) {
+	c.mu.Lock()
+	c.on, c.onSent = true, onSent
+	c.mu.Unlock()
+}
+
+// Write takes all of p without waiting, once enabled.
+func (c *writeBehindConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	if !c.on {
+		c.mu.Unlock()
+		return c.Conn.Write(p)
+	}
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return 0, c.err
+	}
+	n := len(p)
+	c.accepted += uint64(n)
+	if !c.flushing {
+		w, err := c.nb.tryWrite(p)
+		if err != nil {
+			c.err = err
+			return 0, err
+		}
+		c.written += uint64(w)
+		p = p[w:]
+		if len(p) == 0 {
+			return n, nil
+		}
+		c.flushing = true
+		c.flushers.Add(1)
+		go c.flush()
+	}
+	c.backlog = append(c.backlog, p...)
+	return n, nil
+}
+
+// sentAfter reports a message of n bytes whose frames have all been passed to
+// Write: at once (true, the caller reports it) when nothing waits in the backlog,
+// or else by the flusher once its last byte has been written.
+func (c *writeBehindConn) sentAfter(n int) (now bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.flushing || c.err != nil {
+		return true
+	}
+	c.marks = append(c.marks, sentMark{end: c.accepted, n: n})
+	return false
+}
+
+// flush is the flusher goroutine: it writes the backlog until it is empty or a
+// write fails.
+func (c *writeBehindConn) flush() {
+	defer c.flushers.Done()
+	c.mu.Lock()
+	for {
+		buf := c.backlog
+		c.backlog = c.spare[:0]
+		c.spare = nil
+		c.mu.Unlock()
+		w, err := c.Conn.Write(buf) // blocks while the kernel's buffer is full
+		c.mu.Lock()
+		c.written += uint64(w)
+		if err != nil && c.err == nil {
+			c.err = err
+		}
+		if cap(buf) <= 1<<20 { // keep a buffer of a usual size for the next backlog
+			c.spare = buf[:0]
+		}
+		var gone int
+		i := 0
+		for ; i < len(c.marks) && (c.marks[i].end <= c.written || c.err != nil); i++ {
+			gone += c.marks[i].n
+		}
+		c.marks = append(c.marks[:0], c.marks[i:]...)
+		if gone > 0 {
+			c.onSent(gone)
+		}
+		if c.err != nil || len(c.backlog) == 0 {
+			c.flushing = false
+			c.backlog, c.spare = nil, nil
+			c.mu.Unlock()
+			return
+		}
+	}
+}
+
+// Close closes the connection; a flusher's write fails and it ends.
+func (c *writeBehindConn) Close() error {
+	err := c.Conn.Close()
+	return err
+}
+
+// wait waits until no flusher runs; call it after Close.
+func (c *writeBehindConn) wait() { c.flushers.Wait() }

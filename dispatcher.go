@@ -18,6 +18,8 @@ type item struct {
 	// itemMessage
 	text bool
 	data []byte
+	ev   *MessageEvent // nil, or the event to fill (its allocation holds data)
+	blob *Blob         // with ev: the Blob that shares its allocation
 	// itemClosed
 	code   int
 	reason string

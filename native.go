@@ -48,7 +48,8 @@ type nativeTransport struct {
 	// read whole after that was cut short (see read).
 	connEnded atomic.Bool
 	// frames checks the server's frames as they are read (native_frames.go).
-	frames serverFrames
+	frames  serverFrames
+	scratch [1]byte // readMessage's, to see a message's end
 
 	// wb is the handshake's network connection when the socket made it itself;
 	// once open, Send writes through it on the caller's goroutine (inline).
@@ -314,9 +315,8 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 
 // read delivers messages until the connection ends, and returns why it ended.
 func (t *nativeTransport) read(conn *ws.Conn) error {
-	ctx := context.Background()
 	for {
-		typ, data, err := conn.Read(ctx)
+		it, err := t.readMessage(conn)
 		if err == nil && t.connEnded.Load() {
 			// coder/websocket reads the end of the connection inside a message as
 			// the end of the message; Chromium drops such a message.
@@ -330,15 +330,14 @@ func (t *nativeTransport) read(conn *ws.Conn) error {
 			}
 			return err
 		}
-		text := typ == ws.MessageText
-		if text && !validUTF8(data) {
+		if it.text && !validUTF8(it.data) {
 			t.fail(ErrInvalidUTF8)
 			// RFC 6455 names 1007 for this; Chromium sends 1002 with this reason,
 			// and the package does what the browser does.
 			conn.Close(ws.StatusProtocolError, "Invalid UTF-8 in text frame")
 			return ErrInvalidUTF8
 		}
-		if !t.ws.deliver(item{kind: itemMessage, text: text, data: data}) {
+		if !t.ws.deliver(it) {
 			return errHandedOver
 		}
 	}

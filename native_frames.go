@@ -128,6 +128,7 @@ type serverFrames struct {
 	deflate   bool // permessage-deflate was negotiated: RSV1 may start a message
 	inMessage bool // a fragmented data message is under way
 	seenClose bool
+	sizes     messageSizes // the sizes of the messages read ahead, for read
 
 	ready    atomic.Bool                // the handshake was accepted: frames may be read
 	bad      atomic.Pointer[frameError] // the rule the server broke
@@ -182,6 +183,9 @@ func (f *serverFrames) check(h frameHeader, rest []byte) *frameError {
 		return errUnfinished
 	}
 	if !control {
+		if h.op != 0 {
+			f.sizes.push(h) // native_receive.go
+		}
 		f.inMessage = !h.fin
 		return nil
 	}

@@ -536,24 +536,30 @@ func (ws *WebSocket) handle(it item) (last bool) {
 	return false
 }
 
-// messageEvent makes the event for a received message. Its Data holds the
-// string, []byte or *Blob; storing a string or a slice in an interface costs an
-// allocation of its own (the Blob shares the event's).
+// messageEvent makes the event for a received message, or fills the one the
+// transport made with the message (it.ev). Its Data holds the string, []byte or
+// *Blob; storing a string or a slice in an interface costs an allocation of its
+// own (the Blob shares the event's).
 func (ws *WebSocket) messageEvent(it item, bt BinaryType) *MessageEvent {
-	ev := Event{Type: TypeMessage, Target: ws, TimeStamp: time.Now()}
-	switch {
-	case it.text:
-		return &MessageEvent{Event: ev, Origin: ws.url.origin, Data: bytesToString(it.data)}
-	case bt == BinaryTypeArrayBuffer:
-		return &MessageEvent{Event: ev, Origin: ws.url.origin, Data: it.data}
-	default:
+	ev, blob := it.ev, it.blob
+	if ev == nil {
 		m := &struct {
 			ev   MessageEvent
 			blob Blob
-		}{MessageEvent{Event: ev, Origin: ws.url.origin}, Blob{data: it.data}}
-		m.ev.Data = &m.blob
-		return &m.ev
+		}{}
+		ev, blob = &m.ev, &m.blob
 	}
+	*ev = MessageEvent{Event: Event{Type: TypeMessage, Target: ws, TimeStamp: time.Now()}, Origin: ws.url.origin}
+	switch {
+	case it.text:
+		ev.Data = bytesToString(it.data)
+	case bt == BinaryTypeArrayBuffer:
+		ev.Data = it.data
+	default:
+		*blob = Blob{data: it.data}
+		ev.Data = blob
+	}
+	return ev
 }
 
 // bytesToString returns b as a string without copying; b must never change again.

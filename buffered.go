@@ -44,24 +44,42 @@ func sendBufClass(n int) int {
 // at once and gives nothing back, so there nothing is pooled.
 func copyForSend[T []byte | string](data T) outgoing {
 	n := len(data)
-	c := sendBufClass(n)
-	if n == 0 || runtime.GOOS == "js" || c >= sendBufClasses {
+	if n == 0 || runtime.GOOS == "js" || sendBufClass(n) >= sendBufClasses {
 		return outgoing{data: append(make([]byte, 0, n), data...)}
 	}
-	var buf []byte
-	if p, _ := sendBufs[c].Get().(*byte); p != nil {
-		buf = unsafe.Slice(p, minSendBuf<<c)
-	} else {
-		buf = make([]byte, minSendBuf<<c)
+	return outgoing{data: append(getSendBuf(n), data...), pooled: true}
+}
+
+// getSendBuf returns an empty buffer of at least n > 0 bytes, pooled when its
+// size has a class.
+func getSendBuf(n int) []byte {
+	c := sendBufClass(n)
+	if c >= sendBufClasses {
+		return make([]byte, 0, n)
 	}
-	return outgoing{data: append(buf[:0], data...), pooled: true}
+	if p, _ := sendBufs[c].Get().(*byte); p != nil {
+		return unsafe.Slice(p, minSendBuf<<c)[:0]
+	}
+	return make([]byte, 0, minSendBuf<<c)
+}
+
+// putSendBuf gives b back to the pool if its capacity is that of a class (a
+// buffer getSendBuf made); b must not be used after.
+func putSendBuf(b []byte) {
+	n := cap(b)
+	if n < minSendBuf {
+		return
+	}
+	if c := sendBufClass(n); c < sendBufClasses && minSendBuf<<c == n {
+		sendBufs[c].Put(unsafe.SliceData(b[:1]))
+	}
 }
 
 // releaseSendBuf gives m's buffer back once m has been written; m.data must not
 // be used after.
 func releaseSendBuf(m outgoing) {
 	if m.pooled {
-		sendBufs[sendBufClass(cap(m.data))].Put(unsafe.SliceData(m.data))
+		putSendBuf(m.data)
 	}
 }
 

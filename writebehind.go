@@ -26,8 +26,7 @@ type writeBehindConn struct {
 	nb       *nbWriter
 	mu       sync.Mutex
 	on       bool
-	backlog  []byte // bytes accepted but not yet written, in order
-	spare    []byte // the flusher's last buffer, reused for the next backlog
+	backlog  []byte // bytes accepted but not yet written, in order (a pooled buffer)
 	flushing bool   // a flusher goroutine owns the backlog
 	err      error  // the flusher's write failed: the connection is broken
 	accepted uint64 // bytes taken by Write since enable
@@ -81,8 +80,21 @@ func (c *writeBehindConn) Write(p []byte) (int, error) {
 		c.flushers.Add(1)
 		go c.flush()
 	}
-	c.backlog = append(c.backlog, p...)
+	c.backlog = appendPooled(c.backlog, p)
 	return n, nil
+}
+
+// appendPooled appends p to b, whose buffer comes from the send buffers' pool
+// (buffered.go) unless it is nil; a buffer outgrown goes back to the pool. A
+// socket whose writes spill over the kernel's buffer steadily allocates nothing.
+func appendPooled(b, p []byte) []byte {
+	if len(b)+len(p) <= cap(b) {
+		return append(b, p...)
+	}
+	nb := getSendBuf(max(len(b)+len(p), 2*cap(b)))
+	nb = append(append(nb, b...), p...)
+	putSendBuf(b)
+	return nb
 }
 
 // sentAfter reports a message of n bytes whose frames have all been passed to
@@ -105,8 +117,7 @@ func (c *writeBehindConn) flush() {
 	c.mu.Lock()
 	for {
 		buf := c.backlog
-		c.backlog = c.spare[:0]
-		c.spare = nil
+		c.backlog = nil
 		c.mu.Unlock()
 		w, err := c.Conn.Write(buf) // blocks while the kernel's buffer is full
 		c.mu.Lock()
@@ -114,9 +125,7 @@ func (c *writeBehindConn) flush() {
 		if err != nil && c.err == nil {
 			c.err = err
 		}
-		if cap(buf) <= 1<<20 { // keep a buffer of a usual size for the next backlog
-			c.spare = buf[:0]
-		}
+		putSendBuf(buf)
 		var gone int
 		i := 0
 		for ; i < len(c.marks) && (c.marks[i].end <= c.written || c.err != nil); i++ {
@@ -128,7 +137,8 @@ func (c *writeBehindConn) flush() {
 		}
 		if c.err != nil || len(c.backlog) == 0 {
 			c.flushing = false
-			c.backlog, c.spare = nil, nil
+			putSendBuf(c.backlog)
+			c.backlog = nil
 			c.mu.Unlock()
 			return
 		}

@@ -9,3 +9,6 @@ import "errors"
 func startTestServer() (string, func(), error) {
 	return "", nil, errors.New("BROWSERWS_TEST_SERVER is not set: start internal/wstest/cmd/wstestserver and pass its URL (WASM cannot listen)")
 }
+
+// native tells the backend under test: the browser one here.
+const native = false

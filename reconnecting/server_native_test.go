@@ -9,3 +9,6 @@ func startTestServer() (url string, stop func(), err error) {
 	s := wstest.Start()
 	return s.WSURL(), s.Close, nil
 }
+
+// native tells the backend under test: the native one here.
+const native = true

@@ -29,10 +29,10 @@ export BROWSERWS_TEST_SERVER=$(head -n1 "$tmp/url")
 [ -n "$BROWSERWS_TEST_SERVER" ] || { echo "test.sh: the test server did not start" >&2; exit 1; }
 
 echo "== wasm in Node (server $BROWSERWS_TEST_SERVER)"
-GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_node" .
+GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_node" . ./reconnecting
 
 echo "== wasm in headless Chromium"
-GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_chromium" .
+GOOS=js GOARCH=wasm go test -count=1 -exec "$root/.ci/wasm/go_js_wasm_chromium" . ./reconnecting
 
 echo "== chat example end to end (WASM page in headless Chromium + native client)"
 (cd examples/chat/e2e && go test -count=1 ./...)

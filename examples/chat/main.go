@@ -11,6 +11,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -22,22 +23,31 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	flag.Parse()
+	if err := run(*addr, chatserver.BuildClient, os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run takes the port first, and only then builds the WASM client and serves:
+// the build takes a while, and a port already in use (a second chat, say) must
+// fail at once, not after it.
+func run(addr string, build func(dir string) (*chatserver.Client, error), out io.Writer) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("chat: cannot listen on %s (is a chat already running? choose another with -addr): %w", addr, err)
+	}
+	defer ln.Close()
 
 	dir, err := os.MkdirTemp("", "chat")
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	fmt.Println("building the WASM client…")
-	client, err := chatserver.BuildClient(dir)
+	fmt.Fprintln(out, "building the WASM client…")
+	client, err := build(dir)
 	os.RemoveAll(dir)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("chat: open http://%s/ (terminal client: go run ./examples/chat/term -url ws://%s/ws)\n", ln.Addr(), ln.Addr())
-	log.Fatal(http.Serve(ln, chatserver.Site(chatserver.NewHub(), client)))
+	fmt.Fprintf(out, "chat: open http://%s/ (terminal client: go run ./examples/chat/term -url ws://%s/ws)\n", ln.Addr(), ln.Addr())
+	return http.Serve(ln, chatserver.Site(chatserver.NewHub(), client))
 }

@@ -52,8 +52,9 @@ func (s *Server) WSURL() string { return "ws" + s.URL[len("http"):] }
 
 // handler routes requests and tracks hijacked connections.
 type handler struct {
-	mux     *http.ServeMux
-	records *records
+	mux          *http.ServeMux
+	records      *records
+	restartables restartables // the servers of /restartable (restartable.go)
 
 	mu    sync.Mutex
 	conns map[net.Conn]bool
@@ -75,6 +76,7 @@ func (h *handler) Shutdown() {
 		close(h.done)
 	}
 	h.cancel()
+	h.restartables.closeAll()
 	for c := range h.conns {
 		c.Close()
 	}

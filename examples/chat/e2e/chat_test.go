@@ -6,9 +6,11 @@ package e2e
 
 import (
 	"context"
-	"net/http/httptest"
+	"net"
+	"net/http"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,9 +28,11 @@ func TestChatBetweenChromiumAndNative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := chatserver.NewHub()
-	srv := httptest.NewServer(chatserver.Site(hub, client))
-	t.Cleanup(srv.Close)
+	site := &restartableSite{client: client}
+	site.start(t)
+	t.Cleanup(site.stop)
+	hub := site.hub
+	base := "http://" + site.addr
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
@@ -40,7 +44,7 @@ func TestChatBetweenChromiumAndNative(t *testing.T) {
 
 	// The page loads, builds nothing itself, runs the WASM client and connects.
 	if err := chromedp.Run(ctx,
-		chromedp.Navigate(srv.URL+"/"),
+		chromedp.Navigate(base+"/"),
 		chromedp.Poll(`document.getElementById("status").textContent === "connected"`, nil, chromedp.WithPollingTimeout(30*time.Second)),
 	); err != nil {
 		t.Fatalf("page did not connect: %v (status: %q)", err, text(ctx, `document.getElementById("status").textContent`))
@@ -48,12 +52,12 @@ func TestChatBetweenChromiumAndNative(t *testing.T) {
 
 	// The native client: the same chatclient code, compiled for this machine.
 	messages := make(chan string, 16)
-	connected := make(chan struct{})
-	native, err := chatclient.Join("ws"+strings.TrimPrefix(srv.URL, "http")+"/ws",
+	connected := make(chan struct{}, 4)
+	native, err := chatclient.Join("ws"+strings.TrimPrefix(base, "http")+"/ws",
 		func(m string) { messages <- m },
 		func(s string) {
 			if s == "connected" {
-				close(connected)
+				connected <- struct{}{}
 			}
 		})
 	if err != nil {
@@ -74,6 +78,7 @@ func TestChatBetweenChromiumAndNative(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
+	waitPage(t, ctx, `document.querySelector('input[name="message"]').value === ""`) // cleared after sending
 	if got := next(t, messages); got != "hello from chromium" {
 		t.Fatalf("native client got %q, want %q", got, "hello from chromium")
 	}
@@ -113,10 +118,86 @@ func TestChatBetweenChromiumAndNative(t *testing.T) {
 		t.Fatalf("page shows %q, want %q (newest first)", got, want)
 	}
 
+	// The server restarts on the same port (a new process: a new, empty room);
+	// both clients notice, reconnect on their own, and talk again.
+	site.stop()
+	waitPage(t, ctx, `document.getElementById("status").textContent.startsWith("connection lost")`)
+	site.start(t)
+	hub = site.hub
+	waitPage(t, ctx, `document.getElementById("status").textContent === "connected"`)
+	select {
+	case <-connected:
+	case <-time.After(30 * time.Second):
+		t.Fatal("native client not connected again 30s after the restart")
+	}
+	waitLen(t, hub, 2)
+	if err := chromedp.Run(ctx,
+		chromedp.SetValue(`input[name="message"]`, "after the restart", chromedp.ByQuery),
+		chromedp.Click(`input[type="submit"]`, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(t, messages); got != "after the restart" {
+		t.Fatalf("native client got %q after the restart, want %q", got, "after the restart")
+	}
+	if err := native.Publish("native, after the restart"); err != nil {
+		t.Fatal(err)
+	}
+	next(t, messages)
+	waitPage(t, ctx, `document.querySelector("#messages div").textContent === "native, after the restart"`)
+
 	// The native client leaves; the room drops it and the page stays.
 	native.Leave()
 	<-native.Done()
 	waitLen(t, hub, 1)
+}
+
+// restartableSite is the chat server as a process would run it, on a port it
+// keeps across restarts: stop ends every connection (as a process exit does)
+// and start serves a new, empty room on the same port.
+type restartableSite struct {
+	client *chatserver.Client
+	addr   string
+	hub    *chatserver.Hub
+	srv    *http.Server
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+}
+
+func (s *restartableSite) start(t *testing.T) {
+	t.Helper()
+	addr := s.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = ln.Addr().String()
+	s.hub = chatserver.NewHub()
+	s.conns = map[net.Conn]bool{}
+	s.srv = &http.Server{Handler: chatserver.Site(s.hub, s.client), ConnState: func(c net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.conns[c] = true
+			s.mu.Unlock()
+		}
+	}}
+	go s.srv.Serve(ln)
+}
+
+func (s *restartableSite) stop() {
+	if s.srv == nil {
+		return
+	}
+	s.srv.Close()
+	s.mu.Lock()
+	for c := range s.conns { // hijacked WebSocket connections too
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.srv = nil
 }
 
 func next(t *testing.T, messages <-chan string) string {

@@ -36,7 +36,9 @@ func main() {
 		outgoingMessage := this.Get("message").Get("value").String()
 		if err := chat.Publish(outgoingMessage); err != nil {
 			status("not sent: " + err.Error())
+			return false
 		}
+		this.Get("message").Set("value", "") // sent: clear the text box for the next one
 		return false
 	}))
 

@@ -93,6 +93,13 @@ func (q *eventQueue) pushLocked(it item) (start bool) {
 	return true
 }
 
+// isFull reports whether messages wait for room (the reader has stopped reading).
+func (q *eventQueue) isFull() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.messages >= maxQueuedMessages
+}
+
 // next takes the oldest item. When there is none it reports false, and the
 // dispatcher that called it must end: the next item starts another.
 func (q *eventQueue) next() (it item, ok bool) {

@@ -55,6 +55,10 @@ var (
 	// message that is not valid UTF-8 (the connection is failed with close code 1002,
 	// "Invalid UTF-8 in text frame", as Chromium does; RFC 6455 names 1007).
 	ErrInvalidUTF8 = errors.New("websocket: text message is not valid UTF-8")
+	// ErrPingTimeout is carried by the error event when a keepalive ping
+	// (Options.PingInterval) got no pong within Options.PingTimeout: the
+	// connection is failed.
+	ErrPingTimeout = errors.New("websocket: no pong within the ping timeout")
 	// ErrProtocolMismatch is carried by the error event when the server selects a
 	// subprotocol that was not offered, or none when some were offered.
 	ErrProtocolMismatch = errors.New("websocket: server's subprotocol does not match the offer")

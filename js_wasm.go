@@ -78,6 +78,8 @@ func newTransport(s *WebSocket) (transport, error) {
 		{"MaxMessageSize", o.MaxMessageSize != 0},
 		{"MaxBufferedAmount", o.MaxBufferedAmount != 0},
 		{"HandshakeTimeout", o.HandshakeTimeout != 0},
+		{"PingInterval", o.PingInterval != 0},
+		{"PingTimeout", o.PingTimeout != 0},
 	} {
 		if opt.set {
 			return nil, fmt.Errorf("%w: Options.%s (the browser decides it)", ErrUnsupportedOption, opt.name)

@@ -41,6 +41,8 @@ func TestNativeOnlyOptionsAreRefused(t *testing.T) {
 		"MaxMessageSize":     {MaxMessageSize: 10},
 		"MaxBufferedAmount":  {MaxBufferedAmount: 10},
 		"HandshakeTimeout":   {HandshakeTimeout: 10},
+		"PingInterval":       {PingInterval: 10},
+		"PingTimeout":        {PingTimeout: 10},
 	} {
 		_, err := NewWithOptions(srv("/echo"), &o)
 		if !errors.Is(err, ErrUnsupportedOption) || !strings.Contains(err.Error(), "Options."+name) {

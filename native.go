@@ -55,6 +55,8 @@ type nativeTransport struct {
 	// once open, Send writes through it on the caller's goroutine (inline).
 	wb     *writeBehindConn
 	inline bool
+
+	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
 }
 
 func newTransport(s *WebSocket) (transport, error) {
@@ -145,6 +147,7 @@ func (t *nativeTransport) run() {
 	t.ws.sendq.startWriter(func() { t.write(conn) })
 	t.ws.guard.handOver = func() { go t.readLoop(conn, nil) }
 	t.ws.guard.watch()
+	t.startKeepalive(conn)
 	// The reader is a goroutine of its own, so that the stack the handshake grew
 	// goes away with this one instead of staying with every open socket.
 	go t.readLoop(conn, &item{kind: itemOpen, protocol: protocol, extensions: extensions})
@@ -390,6 +393,7 @@ func (t *nativeTransport) writeMessage(conn *ws.Conn, m outgoing) bool {
 // the connection and the writer are gone, and reports closed.
 func (t *nativeTransport) finish(conn *ws.Conn, readErr error) {
 	conn.CloseNow()
+	t.keepalive.stop()
 	t.ws.guard.unwatch()
 	t.ws.sendq.stop()
 	t.ws.sendq.wait()

@@ -1,6 +1,6 @@
 module github.com/browserws/websocket
 
-go 1.26.8
+go 1.23.0
 
 require (
 	github.com/coder/websocket v1.8.15

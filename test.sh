@@ -11,13 +11,30 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
 
+# The tools first, before any test: what can be installed here is installed, and
+# what cannot is named with the command that installs it.
+command -v go >/dev/null || { echo "test.sh: Go is not installed (https://go.dev/dl/)" >&2; exit 1; }
+command -v node >/dev/null || {
+  echo "test.sh: Node 20 or later is not installed (Debian: apt-get install -y nodejs; or https://nodejs.org/)" >&2
+  exit 1
+}
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing chromium (apt-get)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
+      { echo "test.sh: apt-get could not install chromium" >&2; exit 1; }
+  else
+    echo "test.sh: Chromium is not installed: run 'sudo apt-get install -y chromium' (Debian/Ubuntu), then ./test.sh again" >&2
+    exit 1
+  fi
+fi
+if [ ! -x .bin/wasmbrowsertest ]; then
+  echo "== building the WASM test runner (tools/ -> .bin/wasmbrowsertest)"
+  .ci/wasm/build-tools || { echo "test.sh: could not build wasmbrowsertest from tools/ (needs the Go module proxy)" >&2; exit 1; }
+fi
+
 echo "== native (go test -race)"
 go test -race -count=1 ./...
-
-for tool in node chromium; do
-  command -v "$tool" >/dev/null || { echo "test.sh: $tool is not installed (Chromium: apt-get install -y chromium)" >&2; exit 1; }
-done
-[ -x .bin/wasmbrowsertest ] || .ci/wasm/build-tools
 
 tmp=$(mktemp -d)
 go build -o "$tmp/wstestserver" ./internal/wstest/cmd/wstestserver

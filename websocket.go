@@ -20,9 +20,16 @@
 // finished; Options holds what only a Go program can set; error events carry their
 // cause in Event.Err.
 //
-// Listeners run on a goroutine the socket owns, never two at once for one socket.
-// A listener may call any method and may block; while it blocks, that socket's later
-// events wait, and once 64 messages wait the socket stops reading from the network.
+// A socket's listeners run one at a time, in the order of the events, never two at
+// once. Which goroutine runs them is the package's business: natively the goroutine
+// that read a message runs its listeners at once when nothing waits, and hands
+// reading over to a new goroutine when a listener blocks (takeover.go), so that
+// pings are answered and the closing handshake completes meanwhile. A listener may
+// call any method and may block; while it blocks, that socket's later events wait,
+// and once 64 messages wait the socket stops reading from the network. Send never
+// waits for the network: natively it writes on the caller's goroutine into a
+// connection that takes everything at once and writes behind what the kernel does
+// not take (writebehind.go).
 package websocket
 
 import (

@@ -318,3 +318,37 @@ func TestOrderAcrossHundredsOfSockets(t *testing.T) {
 	}
 	checkNoLeak(t)
 }
+
+func TestUserHTTPClientWritesInOrder(t *testing.T) {
+	// With a user's HTTPClient the package has no write-behind connection of its
+	// own: a writer goroutine writes the send queue, in order, and
+	// BufferedAmount falls as it goes.
+	const n = 500
+	var got []string
+	rec := record(t, srv("/echo"), Options{HTTPClient: &http.Client{}}, react{
+		open: func(ws *WebSocket) {
+			for i := range n {
+				ws.Send(strconv.Itoa(i))
+			}
+		},
+		message: func(ws *WebSocket, e *MessageEvent) {
+			got = append(got, e.Data.(string))
+			if len(got) == n {
+				if b := ws.BufferedAmount(); b != 0 {
+					t.Errorf("BufferedAmount = %d once every echo is back, want 0", b)
+				}
+				ws.Close()
+			}
+		},
+	})
+	rec.wait(t)
+	if len(got) != n {
+		t.Fatalf("got %d echoes, want %d", len(got), n)
+	}
+	for i, s := range got {
+		if s != strconv.Itoa(i) {
+			t.Fatalf("echo %d is %q: out of order", i, s)
+		}
+	}
+	checkNoLeak(t)
+}

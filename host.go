@@ -1,84 +1,111 @@
 package websocket
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// The WHATWG URL standard's host parser for special schemes, for what
-// net/url leaves undone: percent-escapes in the host, IDNA (non-ASCII labels to
-// "xn--" Punycode), and IPv4 hosts in their short, hex and octal forms.
+// The host parser for special schemes, as Chromium applies it: percent-escapes
+// decoded, IPv6 in brackets, IDNA (non-ASCII labels to "xn--" Punycode, with the
+// part of UTS 46 that needs no Unicode tables), IPv4 in its short, hex and octal
+// forms, and Chromium's table of what a host may hold.
 
-// decodeHostEscapes percent-decodes the host of s (an absolute URL) in place,
-// since net/url refuses escapes of ASCII bytes there ("ws://%31%32%37.0.0.1/" is
-// "ws://127.0.0.1/" to a browser).
-func decodeHostEscapes(s string) string {
-	colon := strings.IndexByte(s, ':')
-	if colon < 0 {
-		return s
+// parseHost turns the host of a URL (as written, between the userinfo and the
+// port) into its serialization; ok is false for a host Chromium rejects.
+func parseHost(raw string) (host string, ok bool) {
+	h := percentDecode(raw)
+	if strings.HasPrefix(h, "[") {
+		if !strings.HasSuffix(h, "]") {
+			return "", false
+		}
+		a, err := netip.ParseAddr(h[1 : len(h)-1])
+		if err != nil || !a.Is6() || a.Zone() != "" || strings.Contains(h, "%") {
+			return "", false
+		}
+		return "[" + serializeIPv6(a) + "]", true
 	}
-	start := colon + 1
-	for start < len(s) && s[start] == '/' {
-		start++
+	if !utf8.ValidString(h) {
+		return "", false // Chromium rejects escapes that are not UTF-8 ("example.com%80")
 	}
-	end := start + strings.IndexAny(s[start:]+"/", "/?")
-	if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
-		start += at + 1
+	if !isASCII(h) {
+		if h, ok = domainToASCII(h); !ok {
+			return "", false
+		}
 	}
-	host := s[start:end]
-	if !strings.Contains(host, "%") || strings.HasPrefix(host, "[") {
-		return s
-	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i] // the port
+	h = strings.ToLower(h)
+	if h == "" {
+		return "", false
 	}
 	var b strings.Builder
-	for i := 0; i < len(host); i++ {
-		if host[i] == '%' && i+2 < len(host) && ishex(host[i+1]) && ishex(host[i+2]) {
-			v, _ := strconv.ParseUint(host[i+1:i+3], 16, 8)
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case c == ' ' || c == '*':
+			// Chromium escapes these two (the URL standard rejects a space and keeps
+			// '*'); such a host never resolves.
+			b.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(c), 16)))
+		case c < 0x20 || c >= 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0:
+			return "", false
+		default:
+			b.WriteByte(c)
+		}
+	}
+	labels := strings.Split(h, ".")
+	if endsInNumber(labels) {
+		return parseIPv4(labels)
+	}
+	return b.String(), true
+}
+
+// percentDecode decodes every "%XX" of s; a '%' not followed by two hex digits
+// stays as it is.
+func percentDecode(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) {
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
 			b.WriteByte(byte(v))
 			i += 2
 			continue
 		}
-		b.WriteByte(host[i])
+		b.WriteByte(s[i])
 	}
-	if forbiddenInHost(b.String()) {
-		return s // net/url rejects the escape, as a browser rejects the host
-	}
-	return s[:start] + b.String() + s[start+len(host):]
-}
-
-// forbiddenInHost reports whether h holds a forbidden domain code point.
-func forbiddenInHost(h string) bool {
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; c <= 0x20 || c == 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0 {
-			return true
-		}
-	}
-	return false
+	return b.String()
 }
 
 func ishex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// parseDomain turns a host that is not an IPv6 address into its serialization:
-// lowercased, non-ASCII labels Punycode-encoded, and an IPv4 address written
-// out in four decimal parts. ok is false for a host a browser rejects.
-func parseDomain(host string) (string, bool) {
-	if !utf8.ValidString(host) {
-		return "", false
+// domainToASCII applies UTS 46 ToASCII to a host with non-ASCII code points,
+// as far as that needs no Unicode tables (see uts46Subset): map, reject what it
+// disallows, and Punycode the labels still not ASCII. As in Chromium, escapes
+// the mapping made ("％４１" is "%41") are decoded again.
+func domainToASCII(host string) (string, bool) {
+	for _, r := range host {
+		if uts46Disallowed(r) {
+			return "", false
+		}
 	}
-	host = strings.ToLower(strings.Map(uts46Subset, host))
+	// UTS 46 maps U+0130 by full case folding, to "i" and a combining dot;
+	// strings.ToLower's simple mapping would give a plain "i".
+	host = strings.ToLower(strings.Map(uts46Subset, strings.ReplaceAll(host, "\u0130", "i\u0307")))
 	if host == "" {
 		// Only ignored code points ("ws://\u00ad/"): domain to ASCII gives the
 		// empty string, which the URL standard (and Chromium) reject.
 		return "", false
 	}
+	host = percentDecode(host)
 	labels := strings.Split(host, ".")
 	for i, l := range labels {
 		if !isASCII(l) {
+			if !utf8.ValidString(l) {
+				return "", false
+			}
 			p, ok := punycode(l)
 			if !ok {
 				return "", false
@@ -86,19 +113,33 @@ func parseDomain(host string) (string, bool) {
 			labels[i] = "xn--" + p
 		}
 	}
-	host = strings.Join(labels, ".")
-	if forbiddenInHost(host) {
-		return "", false
+	return strings.Join(labels, "."), true
+}
+
+// uts46Disallowed reports the code points UTS 46 disallows that a table-free
+// check can name: C1 controls, noncharacters, U+FFFD, private use, bidi and line
+// separators, U+1680. (Unassigned code points, also disallowed, need the
+// Unicode data.) It also reports the joiners U+200C and U+200D, which the
+// CheckJoiners rule that Chromium applies allows only after a virama or in some
+// joining contexts, both of which need Unicode data: rejecting them always
+// matches Chromium everywhere but there.
+func uts46Disallowed(r rune) bool {
+	switch {
+	case r == 0x200c, r == 0x200d, r == 0x1680:
+		return true
+	case r >= 0x80 && r <= 0x9f, r >= 0xfdd0 && r <= 0xfdef, r&0xfffe == 0xfffe, r == 0xfffd, r >= 0xfff9 && r <= 0xfffc:
+		return true
+	case r >= 0xe000 && r <= 0xf8ff, r >= 0xf0000:
+		return true
+	case r == 0x200e, r == 0x200f, r == 0x2028, r == 0x2029, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
 	}
-	if endsInNumber(labels) {
-		return parseIPv4(labels)
-	}
-	return host, true
+	return false
 }
 
 // uts46Subset is the part of UTS 46's mapping that needs no Unicode data
-// tables: code points it ignores are dropped, full-width ASCII becomes ASCII, and
-// the ideographic full stops become '.'. (The rest, such as "①" to "1", needs
+// tables: code points it ignores are dropped, full-width ASCII becomes ASCII,
+// the ideographic full stops become '.' and the other spaces ' '. (The rest, such as "①" to "1", needs
 // NFKC data that the standard library lacks.)
 func uts46Subset(r rune) rune {
 	switch {
@@ -106,6 +147,8 @@ func uts46Subset(r rune) rune {
 		return -1
 	case r == 0x3002, r == 0xff61:
 		return '.'
+	case r == 0xa0, r >= 0x2000 && r <= 0x200a, r == 0x202f, r == 0x205f, r == 0x3000:
+		return ' ' // the spaces UTS 46 maps to U+0020 (which Chromium then escapes)
 	case r >= 0xff01 && r <= 0xff5e:
 		return r - 0xff01 + '!'
 	}
@@ -265,96 +308,4 @@ func punycode(label string) (string, bool) {
 		n++
 	}
 	return string(out), true
-}
-
-// protectStrayPercents replaces each '%' of the path of s (an absolute URL) that
-// does not start a percent-escape with the escaped form of a private-use
-// character that s does not hold, since net/url refuses such a path and browsers
-// keep the '%' as it is. It returns the new s and the stand-in, which the caller
-// turns back into '%' in the serialized path; "" when nothing was replaced.
-func protectStrayPercents(s string) (string, string) {
-	i := strings.Index(s, "://")
-	if i < 0 {
-		return s, ""
-	}
-	start := i + 3 + strings.IndexAny(s[i+3:]+"/", "/?")
-	if start >= len(s) || s[start] != '/' {
-		return s, ""
-	}
-	end := start + strings.IndexByte(s[start:]+"?", '?')
-	path := s[start:end]
-	stray := false
-	for j := 0; j < len(path); j++ {
-		if path[j] == '%' && (j+2 >= len(path) || !ishex(path[j+1]) || !ishex(path[j+2])) {
-			stray = true
-			break
-		}
-	}
-	if !stray {
-		return s, ""
-	}
-	escape := func(r rune) string {
-		e := ""
-		for _, c := range []byte(string(r)) {
-			e += "%" + strings.ToUpper(strconv.FormatUint(uint64(c), 16))
-		}
-		return e
-	}
-	mark := rune(0xE000)
-	for strings.ContainsRune(s, mark) || strings.Contains(strings.ToUpper(s), escape(mark)) {
-		mark++
-	}
-	escaped := escape(mark)
-	var b strings.Builder
-	for j := 0; j < len(path); j++ {
-		if path[j] == '%' && (j+2 >= len(path) || !ishex(path[j+1]) || !ishex(path[j+2])) {
-			b.WriteString(escaped)
-			continue
-		}
-		b.WriteByte(path[j])
-	}
-	return s[:start] + b.String() + s[end:], escaped
-}
-
-// cutUserinfo takes the userinfo out of s (an absolute URL), since net/url
-// refuses some that browsers take, and returns it serialized as the WHATWG URL
-// standard does: up to the last '@' of the authority, username and password
-// percent-encoded with the userinfo set, "" when both are empty.
-func cutUserinfo(s string) (string, string) {
-	i := strings.Index(s, "://")
-	if i < 0 {
-		return s, ""
-	}
-	start := i + 3
-	end := start + strings.IndexAny(s[start:]+"/", "/?")
-	at := strings.LastIndexByte(s[start:end], '@')
-	if at < 0 {
-		return s, ""
-	}
-	user, pass, _ := strings.Cut(s[start:start+at], ":")
-	info := encodeUserinfo(user)
-	if pass != "" {
-		info += ":" + encodeUserinfo(pass)
-	}
-	if user == "" && pass == "" {
-		info = ""
-	}
-	return s[:start] + s[start+at+1:], info
-}
-
-// encodeUserinfo percent-encodes the WHATWG userinfo percent-encode set.
-func encodeUserinfo(s string) string {
-	const hexdigits = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= 0x20 || c >= 0x7f || strings.IndexByte("\"#<>?`{}/:;=@[\\]^|", c) >= 0 {
-			b.WriteByte('%')
-			b.WriteByte(hexdigits[c>>4])
-			b.WriteByte(hexdigits[c&15])
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -95,11 +96,11 @@ var urlDiffers = map[string]string{
 }
 
 // noUnicodeData is why some IDNA cases differ.
-const noUnicodeData = "IDNA needs Unicode data the standard library lacks and the module may not depend on " +
+const noUnicodeData = "IDNA needs Unicode data that the standard library lacks and the module may not depend on " +
 	"(golang.org/x/text): NFKC (\"①\" to \"1\"), NFC (\"e\" and U+0301 to \"é\") and the bidi classes of " +
 	"CheckBidi (Chromium rejects a label that starts with the Arabic digit U+0661). The package maps hosts with the " +
-	"part of UTS 46 that needs no tables (host.go); such hosts are rare and never resolve to a different server " +
-	"than their registered name would."
+	"part of UTS 46 that needs no tables (host.go), so it Punycodes such a label as written: a name Chromium " +
+	"would not ask for (or, for the bidi rule, a name Chromium refuses)."
 
 // specialScheme matches an input whose scheme is special for WebSocket's
 // purposes, after the leading C0 controls and spaces the URL parser strips and
@@ -374,11 +375,25 @@ func (r *urlResult) writeGolden(path, version string) error {
 	for i, uc := range r.cases {
 		g.Cases = append(g.Cases, entry{Input: uc.Input, urlOutcome: r.chromium[i], Documented: urlDiffers[uc.Input]})
 	}
-	b, err := json.MarshalIndent(g, "", " ")
-	if err != nil {
-		return err
+	// One case a line: a diff of the file reads as a list of changed answers.
+	var b strings.Builder
+	c, _ := json.Marshal(g.Comment)
+	fmt.Fprintf(&b, "{\"comment\": %s,\n\"cases\": [\n", c)
+	for i, e := range g.Cases {
+		var line bytes.Buffer
+		enc := json.NewEncoder(&line)
+		enc.SetEscapeHTML(false) // "<" reads better than "\u003c"
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+		b.Write(bytes.TrimSuffix(line.Bytes(), []byte("\n")))
+		if i < len(g.Cases)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	b.WriteString("]}\n")
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // jsQuote writes s as a JavaScript string literal, with every control and

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -281,12 +280,19 @@ func runURLs(br *chromium) (*urlResult, error) {
 	if r.native, err = nativeURLs(cases); err != nil {
 		return nil, err
 	}
-	for i, uc := range cases {
+	r.countFailures()
+	return r, nil
+}
+
+// countFailures counts the inputs whose outcomes differ with no documented
+// reason.
+func (r *urlResult) countFailures() {
+	r.failures = 0
+	for i, uc := range r.cases {
 		if r.chromium[i] != r.native[i] && urlDiffers[uc.Input] == "" {
 			r.failures++
 		}
 	}
-	return r, nil
 }
 
 // groupScore counts, for one group, the cases and those that differ
@@ -337,14 +343,20 @@ func (r *urlResult) markdown() string {
 		total, same, doc := r.groupScore(g)
 		p("| %s | %d | **%d/%d** | %d | %d |\n", mdEscape(g), total, same, total, doc, total-same-doc)
 	}
-	var lines []string
+	// Each documented reason is written once, under the table, and numbered.
+	var lines, reasons []string
+	number := map[string]int{}
 	for i, uc := range r.cases {
 		if r.chromium[i] == r.native[i] {
 			continue
 		}
-		why := urlDiffers[uc.Input]
-		if why == "" {
-			why = "❌ undocumented"
+		why := "❌ undocumented"
+		if reason := urlDiffers[uc.Input]; reason != "" {
+			if number[reason] == 0 {
+				reasons = append(reasons, reason)
+				number[reason] = len(reasons)
+			}
+			why = fmt.Sprintf("note %d", number[reason])
 		}
 		lines = append(lines, fmt.Sprintf("| %s | %s | %s | %s |", mdCode(jsQuote(uc.Input)), mdCode(r.chromium[i].String()), mdCode(r.native[i].String()), why))
 	}
@@ -354,9 +366,12 @@ func (r *urlResult) markdown() string {
 		return b.String()
 	}
 	p("| Input | Chromium | Go native | Why |\n| --- | --- | --- | --- |\n")
-	sort.Strings(lines)
 	for _, l := range lines {
 		p("%s\n", l)
+	}
+	p("\n")
+	for i, reason := range reasons {
+		p("%d. %s\n", i+1, reason)
 	}
 	return b.String()
 }

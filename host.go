@@ -38,24 +38,21 @@ func parseHost(raw string) (host string, ok bool) {
 	if h == "" {
 		return "", false
 	}
-	var b strings.Builder
 	for i := 0; i < len(h); i++ {
-		switch c := h[i]; {
-		case c == ' ' || c == '*':
-			// Chromium escapes these two (the URL standard rejects a space and keeps
-			// '*'); such a host never resolves.
-			b.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(c), 16)))
-		case c < 0x20 || c >= 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0:
+		if c := h[i]; c < 0x20 || c >= 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0 {
 			return "", false
-		default:
-			b.WriteByte(c)
 		}
 	}
 	labels := strings.Split(h, ".")
 	if endsInNumber(labels) {
 		return parseIPv4(labels)
 	}
-	return b.String(), true
+	// Chromium escapes a space and '*' (the URL standard rejects a space and
+	// keeps '*'); such a host never resolves.
+	if strings.ContainsAny(h, " *") {
+		h = strings.ReplaceAll(strings.ReplaceAll(h, " ", "%20"), "*", "%2A")
+	}
+	return h, true
 }
 
 // percentDecode decodes every "%XX" of s; a '%' not followed by two hex digits

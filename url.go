@@ -33,7 +33,14 @@ func parseURL(raw string) (parsedURL, error) {
 		return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " " + why)
 	}
 	s := strings.TrimFunc(toUSVString(raw), func(r rune) bool { return r <= 0x20 })
-	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
+	if strings.ContainsAny(s, "\t\n\r") { // the parser drops ASCII tabs and newlines anywhere
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	if strings.Contains(s, "#") {
 		return fail("contains a fragment")
 	}

@@ -61,3 +61,18 @@ func TestURLsAsChromium(t *testing.T) {
 	}
 	t.Logf("%d/%d inputs as Chromium", same, len(golden.Cases))
 }
+
+// BenchmarkParseURL is the constructor's URL parse of a typical URL and of one
+// with a non-ASCII host.
+func BenchmarkParseURL(b *testing.B) {
+	for _, in := range []string{"ws://127.0.0.1:8080/echo?room=1", "wss://user@bücher.example/chat"} {
+		b.Run(in, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := parseURL(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

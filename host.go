@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -14,6 +15,15 @@ import (
 
 // parseHost turns the host of a URL (as written, between the userinfo and the
 // port) into its serialization; ok is false for a host Chromium rejects.
+//
+// The steps are Chromium's: percent-decode; a host in brackets is IPv6; a host
+// still all ASCII is checked against the host table; one that is not has its
+// space and '*' escaped first ("punycode strings cannot be escaped after they
+// are created"), goes through IDNA, and the result is percent-decoded and checked
+// again (IDNA can make escapes: "％４１" maps to "%41", which is "a"). Then a host
+// that ends in a number is IPv4, and the rest is written with ' ' as "%20" and
+// '*' as "%2A" (the URL standard rejects a space and keeps '*'; Chromium escapes
+// both, and such a host never resolves).
 func parseHost(raw string) (host string, ok bool) {
 	h := percentDecode(raw)
 	if strings.HasPrefix(h, "[") {
@@ -26,11 +36,14 @@ func parseHost(raw string) (host string, ok bool) {
 		}
 		return "[" + serializeIPv6(a) + "]", true
 	}
-	if !utf8.ValidString(h) {
-		return "", false // Chromium rejects escapes that are not UTF-8 ("example.com%80")
+	if !utf8.ValidString(h) || !validHostBytes(h) {
+		return "", false // escapes that are not UTF-8 ("example.com%80"), or a forbidden byte
 	}
 	if !isASCII(h) {
-		if h, ok = domainToASCII(h); !ok {
+		if h, ok = domainToASCII(escapeHostSpecials(h)); !ok {
+			return "", false
+		}
+		if h = percentDecode(h); !isASCII(h) || !validHostBytes(h) {
 			return "", false
 		}
 	}
@@ -38,21 +51,31 @@ func parseHost(raw string) (host string, ok bool) {
 	if h == "" {
 		return "", false
 	}
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; c < 0x20 || c >= 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0 {
-			return "", false
-		}
-	}
 	labels := strings.Split(h, ".")
 	if endsInNumber(labels) {
 		return parseIPv4(labels)
 	}
-	// Chromium escapes a space and '*' (the URL standard rejects a space and
-	// keeps '*'); such a host never resolves.
-	if strings.ContainsAny(h, " *") {
-		h = strings.ReplaceAll(strings.ReplaceAll(h, " ", "%20"), "*", "%2A")
+	return escapeHostSpecials(h), true
+}
+
+// validHostBytes reports whether h holds no ASCII byte that Chromium's host
+// table rejects: controls, DEL and "#%/:<>?@[\]^|" (after percent-decoding, a
+// '%' is a literal one).
+func validHostBytes(h string) bool {
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c < 0x20 || c == 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0 {
+			return false
+		}
 	}
-	return h, true
+	return true
+}
+
+// escapeHostSpecials writes the two bytes Chromium escapes in a host.
+func escapeHostSpecials(h string) string {
+	if !strings.ContainsAny(h, " *") {
+		return h
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(h, " ", "%20"), "*", "%2A")
 }
 
 // percentDecode decodes every "%XX" of s; a '%' not followed by two hex digits
@@ -79,9 +102,9 @@ func ishex(c byte) bool {
 }
 
 // domainToASCII applies UTS 46 ToASCII to a host with non-ASCII code points,
-// as far as that needs no Unicode tables (see uts46Subset): map, reject what it
-// disallows, and Punycode the labels still not ASCII. As in Chromium, escapes
-// the mapping made ("％４１" is "%41") are decoded again.
+// as far as that needs no Unicode tables beyond the standard library's (see
+// uts46Subset): map, reject what it disallows and labels that begin with a
+// combining mark, check "xn--" labels, and Punycode the labels still not ASCII.
 func domainToASCII(host string) (string, bool) {
 	for _, r := range host {
 		if uts46Disallowed(r) {
@@ -96,13 +119,28 @@ func domainToASCII(host string) (string, bool) {
 		// empty string, which the URL standard (and Chromium) reject.
 		return "", false
 	}
-	host = percentDecode(host)
 	labels := strings.Split(host, ".")
+	unicodeLabels := make([]string, len(labels))
 	for i, l := range labels {
-		if !isASCII(l) {
-			if !utf8.ValidString(l) {
+		if strings.HasPrefix(l, "xn--") {
+			// Already Punycode: it must decode to a label with a non-ASCII code
+			// point that encodes back the same way.
+			u, ok := punycodeDecode(l[4:])
+			if !ok || isASCII(u) || strings.ContainsFunc(u, uts46Disallowed) {
 				return "", false
 			}
+			l = u
+		}
+		if r, _ := utf8.DecodeRuneInString(l); unicode.Is(unicode.M, r) {
+			return "", false
+		}
+		unicodeLabels[i] = l
+	}
+	if !bidiRule(unicodeLabels) {
+		return "", false
+	}
+	for i, l := range labels {
+		if !isASCII(l) {
 			p, ok := punycode(l)
 			if !ok {
 				return "", false
@@ -111,6 +149,131 @@ func domainToASCII(host string) (string, bool) {
 		}
 	}
 	return strings.Join(labels, "."), true
+}
+
+// Bidi classes (UAX 9) as bidiClass approximates them.
+const (
+	bidiL = iota
+	bidiR
+	bidiAL
+	bidiAN
+	bidiEN
+	bidiES
+	bidiCS
+	bidiET
+	bidiON
+	bidiBN
+	bidiNSM
+	bidiWS
+)
+
+// bidiClass approximates a code point's bidi class from the scripts and
+// categories the standard library's unicode package knows (it has no bidi
+// table): exact for ASCII and the Arabic digits, Hebrew and NKo letters R,
+// letters of the Arabic, Syriac, Thaana and Mandaic scripts AL, marks NSM.
+func bidiClass(r rune) int {
+	if r < 0x80 {
+		switch {
+		case '0' <= r && r <= '9':
+			return bidiEN
+		case r == '+' || r == '-':
+			return bidiES
+		case r == ',' || r == '.' || r == '/' || r == ':':
+			return bidiCS
+		case r == '#' || r == '$' || r == '%':
+			return bidiET
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+			return bidiL
+		case r == ' ':
+			return bidiWS
+		case r < 0x20 || r == 0x7f:
+			return bidiBN
+		}
+		return bidiON
+	}
+	switch {
+	case r >= 0x660 && r <= 0x669, r >= 0x600 && r <= 0x605, r == 0x66b, r == 0x66c, r == 0x6dd, r == 0x8e2:
+		return bidiAN
+	case r >= 0x6f0 && r <= 0x6f9:
+		return bidiEN
+	case r == 0x609, r == 0x60a, r == 0x66a:
+		return bidiET
+	case r == 0x60c:
+		return bidiCS
+	case unicode.In(r, unicode.Mn, unicode.Me):
+		return bidiNSM
+	case unicode.In(r, unicode.Hebrew, unicode.Nko, unicode.Samaritan, unicode.Adlam):
+		return bidiR
+	case unicode.In(r, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Mandaic):
+		return bidiAL
+	case unicode.Is(unicode.Cf, r):
+		return bidiBN
+	case unicode.Is(unicode.Zs, r):
+		return bidiWS
+	case unicode.In(r, unicode.L, unicode.Nd, unicode.Mc, unicode.Nl):
+		return bidiL
+	}
+	return bidiON
+}
+
+// bidiRule applies UTS 46's CheckBidi, which Chromium sets: in a domain with a
+// right-to-left label (one holding an R, AL or AN code point), every non-empty
+// label must satisfy the six conditions of RFC 5893 section 2.
+func bidiRule(labels []string) bool {
+	bidiDomain := false
+	for _, l := range labels {
+		for _, r := range l {
+			if c := bidiClass(r); c == bidiR || c == bidiAL || c == bidiAN {
+				bidiDomain = true
+			}
+		}
+	}
+	if !bidiDomain {
+		return true
+	}
+	for _, l := range labels {
+		if l == "" {
+			continue
+		}
+		classes := make([]int, 0, len(l))
+		for _, r := range l {
+			classes = append(classes, bidiClass(r))
+		}
+		rtl := false
+		switch classes[0] {
+		case bidiR, bidiAL:
+			rtl = true
+		case bidiL:
+		default:
+			return false // 1: the first is L, R or AL
+		}
+		last := len(classes) - 1
+		for last > 0 && classes[last] == bidiNSM {
+			last--
+		}
+		hasEN, hasAN := false, false
+		for _, c := range classes {
+			hasEN = hasEN || c == bidiEN
+			hasAN = hasAN || c == bidiAN
+			if rtl && (c == bidiL || c == bidiWS) { // 2
+				return false
+			}
+			if !rtl && (c == bidiR || c == bidiAL || c == bidiAN || c == bidiWS) { // 5
+				return false
+			}
+		}
+		if rtl {
+			if c := classes[last]; c != bidiR && c != bidiAL && c != bidiEN && c != bidiAN { // 3
+				return false
+			}
+			if hasEN && hasAN { // 4
+				return false
+			}
+		} else if c := classes[last]; c != bidiL && c != bidiEN { // 6
+			return false
+		}
+	}
+	return true
 }
 
 // uts46Disallowed reports the code points UTS 46 disallows that a table-free
@@ -229,26 +392,97 @@ func parseIPv4(labels []string) (string, bool) {
 		strconv.FormatUint(ip>>8&255, 10) + "." + strconv.FormatUint(ip&255, 10), true
 }
 
+// RFC 3492's parameters for Punycode.
+const (
+	punyBase, punyTmin, punyTmax = 36, 1, 26
+	punySkew, punyDamp           = 38, 700
+)
+
+// punyAdapt is RFC 3492's bias adaptation.
+func punyAdapt(delta, points int, first bool) int {
+	if first {
+		delta /= punyDamp
+	} else {
+		delta /= 2
+	}
+	delta += delta / points
+	k := 0
+	for delta > (punyBase-punyTmin)*punyTmax/2 {
+		delta /= punyBase - punyTmin
+		k += punyBase
+	}
+	return k + (punyBase-punyTmin+1)*delta/(delta+punySkew)
+}
+
+// punycodeDecode decodes a label's Punycode (without the "xn--" prefix); ok is
+// false for a malformed one, and for one that does not encode back to s.
+func punycodeDecode(s string) (string, bool) {
+	var out []rune
+	in := 0
+	if d := strings.LastIndexByte(s, '-'); d >= 0 {
+		for j := 0; j < d; j++ {
+			if s[j] >= 0x80 {
+				return "", false
+			}
+			out = append(out, rune(s[j]))
+		}
+		in = d + 1
+	}
+	if in >= len(s) {
+		return "", false // nothing encoded: "xn--" or "xn--abc-"
+	}
+	n, i, bias := 128, 0, 72
+	for in < len(s) {
+		oldi, w := i, 1
+		for k := punyBase; ; k += punyBase {
+			if in >= len(s) {
+				return "", false
+			}
+			c := s[in]
+			in++
+			var digit int
+			switch {
+			case 'a' <= c && c <= 'z':
+				digit = int(c - 'a')
+			case '0' <= c && c <= '9':
+				digit = int(c-'0') + 26
+			default:
+				return "", false
+			}
+			if digit > (1<<30-i)/w {
+				return "", false
+			}
+			i += digit * w
+			t := min(max(k-bias, punyTmin), punyTmax)
+			if digit < t {
+				break
+			}
+			if w > (1<<30)/(punyBase-t) {
+				return "", false
+			}
+			w *= punyBase - t
+		}
+		bias = punyAdapt(i-oldi, len(out)+1, oldi == 0)
+		n += i / (len(out) + 1)
+		i %= len(out) + 1
+		if n > utf8.MaxRune || (n >= 0xd800 && n <= 0xdfff) {
+			return "", false
+		}
+		out = append(out, 0)
+		copy(out[i+1:], out[i:])
+		out[i] = rune(n)
+		i++
+	}
+	u := string(out)
+	if p, ok := punycode(u); !ok || p != s {
+		return "", false
+	}
+	return u, true
+}
+
 // punycode encodes a label with RFC 3492's algorithm (without the "xn--" prefix).
 func punycode(label string) (string, bool) {
-	const (
-		base, tmin, tmax = 36, 1, 26
-		skew, damp       = 38, 700
-	)
-	adapt := func(delta, points int, first bool) int {
-		if first {
-			delta /= damp
-		} else {
-			delta /= 2
-		}
-		delta += delta / points
-		k := 0
-		for delta > (base-tmin)*tmax/2 {
-			delta /= base - tmin
-			k += base
-		}
-		return k + (base-tmin+1)*delta/(delta+skew)
-	}
+	const base, tmin, tmax = punyBase, punyTmin, punyTmax
 	digit := func(d int) byte {
 		if d < 26 {
 			return byte('a' + d)
@@ -297,7 +531,7 @@ func punycode(label string) (string, bool) {
 				q = (q - t) / (base - t)
 			}
 			out = append(out, digit(q))
-			bias = adapt(delta, handled+1, handled == basic)
+			bias = punyAdapt(delta, handled+1, handled == basic)
 			delta = 0
 			handled++
 		}

@@ -49,6 +49,7 @@ var (
 	flagVerbose  = flag.Bool("v", false, "print every difference and the browsers' console")
 	flagURLs     = flag.Bool("urls", true, "also run the URL step (urls.go): constructor inputs in Chromium and natively")
 	flagURLsOnly = flag.Bool("urls-only", false, "run only the URL step (never writes the report)")
+	flagURLsMore = flag.String("urls-extra", "", "also run the inputs of this JSON list of strings in the URL step (for exploring; not in the report or the golden file)")
 	flagGolden   = flag.String("write-urls", "", "write Chromium's answers of the URL step to this file (the root package's testdata/chromium-urls.json)")
 )
 

@@ -35,6 +35,7 @@ const (
 	groupVariants = "WPT urltestdata.json, http(s) inputs as ws(s)"
 	groupControls = "C0 controls, space, tab and newlines anywhere"
 	groupProbes   = "the package's own cases (host_test.go, fuzz finds, probes)"
+	groupExtra    = "-urls-extra"
 )
 
 var urlGroups = []string{groupWPT, groupVariants, groupControls, groupProbes}
@@ -65,6 +66,13 @@ var urlProbes = []string{
 	"ws://a\u0009b/", "ws://h/\u0009a", "ws://u\u00e9@h/", "ws://h/?\u00e9", "ws://h/a b", "ws://h/?a b",
 	"ws://!/", "ws://a!b/", "ws://a$b/", "ws://a;b/", "ws://a=b/", "ws://a_b/", "ws://a~b/", "ws://a{b/", "ws://a`b/",
 	"ws://a\"b/", "ws://a'b/", "ws://a(b/", "ws://a,b/", "ws://a+b/", "ws://a&b/", "ws://*/", "ws:// /", "ws://a<b/",
+	// Found by comparing 6,000 generated inputs (-urls-extra): escapes before Punycode, "xn--" labels, marks, bidi.
+	"ws://*\u00e9/", "ws://x \u03c2/", "ws://\u00e9 /", "ws://(\u00a0%254294967296!/", "ws://xn--\U0001F600/",
+	"ws://xn--\uff10/", "ws://\u00adxn--}/", "ws://xn--9ca.\u00e9/", "ws://xn--a.\u00e9/", "ws://xn--zca.\u00e9/",
+	"ws://xn--%41/", "ws://xn--a%C3%A9/", "ws://\u0301a.example/", "ws://a.\u0301/", "ws://\u05d0\u05d1.example/",
+	"ws://a\u05d0/", "ws://\u05d01/", "ws://1\u05d0/", "ws://\u0627\u0661/", "ws://\u0627\u0661\u06f1/",
+	"ws://\u05d0.a-/", "ws://\u05d0.a1/", "ws://-\u05d0/", "ws://\u05d0\u05b0/", "ws://\u00a0\u05d0/",
+	"ws://\u0661.example/", "ws://\u0627\u0661\u0301/", "ws://%EF%BC%85%EF%BC%94%EF%BC%91\u00e9/",
 }
 
 // urlCase is one constructor input.
@@ -91,15 +99,14 @@ func (o urlOutcome) String() string {
 var urlDiffers = map[string]string{
 	"ws://\u2460.example/":  noUnicodeData,
 	"ws://e\u0301.example/": noUnicodeData,
-	"ws://\u0661.example/":  noUnicodeData,
 }
 
 // noUnicodeData is why some IDNA cases differ.
-const noUnicodeData = "IDNA needs Unicode data that the standard library lacks and the module may not depend on " +
-	"(golang.org/x/text): NFKC (\"①\" to \"1\"), NFC (\"e\" and U+0301 to \"é\") and the bidi classes of " +
-	"CheckBidi (Chromium rejects a label that starts with the Arabic digit U+0661). The package maps hosts with the " +
-	"part of UTS 46 that needs no tables (host.go), so it Punycodes such a label as written: a name Chromium " +
-	"would not ask for (or, for the bidi rule, a name Chromium refuses)."
+const noUnicodeData = "IDNA normalizes labels (NFKC: \"①\" to \"1\"; NFC: \"e\" and U+0301 to \"é\"), which needs " +
+	"Unicode data that the standard library lacks and the module may not depend on (golang.org/x/text). The package " +
+	"maps hosts with the part of UTS 46 that needs no such tables (host.go: case, ignored code points, full-width " +
+	"ASCII, spaces, disallowed code points, leading marks and, from the unicode package's scripts, the bidi rule), " +
+	"so it Punycodes such a label as written: a name Chromium would not ask for."
 
 // specialScheme matches an input whose scheme is special for WebSocket's
 // purposes, after the leading C0 controls and spaces the URL parser strips and
@@ -273,6 +280,19 @@ func runURLs(br *chromium) (*urlResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if *flagURLsMore != "" {
+		b, err := os.ReadFile(*flagURLsMore)
+		if err != nil {
+			return nil, err
+		}
+		var extra []string
+		if err := json.Unmarshal(b, &extra); err != nil {
+			return nil, fmt.Errorf("%s: %w", *flagURLsMore, err)
+		}
+		for _, in := range extra {
+			cases = append(cases, urlCase{Group: groupExtra, Input: in})
+		}
+	}
 	r := &urlResult{cases: cases}
 	if r.chromium, err = br.chromiumURLs(cases); err != nil {
 		return nil, fmt.Errorf("URLs in Chromium: %w", err)
@@ -314,7 +334,11 @@ func (r *urlResult) groupScore(group string) (total, same, documented int) {
 }
 
 func (r *urlResult) print(w io.Writer) {
-	for _, g := range urlGroups {
+	groups := urlGroups
+	if *flagURLsMore != "" {
+		groups = append(groups[:len(groups):len(groups)], groupExtra)
+	}
+	for _, g := range groups {
 		total, same, doc := r.groupScore(g)
 		fmt.Fprintf(w, "conformance: urls: %-48s native %3d/%d identical to Chromium, %d documented, %d other\n", g, same, total, doc, total-same-doc)
 	}
@@ -347,7 +371,7 @@ func (r *urlResult) markdown() string {
 	var lines, reasons []string
 	number := map[string]int{}
 	for i, uc := range r.cases {
-		if r.chromium[i] == r.native[i] {
+		if r.chromium[i] == r.native[i] || uc.Group == groupExtra {
 			continue
 		}
 		why := "❌ undocumented"
@@ -388,6 +412,9 @@ func (r *urlResult) writeGolden(path, version string) error {
 		Cases   []entry `json:"cases"`
 	}{Comment: "new WebSocket(input) in " + version + ", recorded by conformance/run -write-urls; documented: why the native package differs on purpose"}
 	for i, uc := range r.cases {
+		if uc.Group == groupExtra {
+			continue
+		}
 		g.Cases = append(g.Cases, entry{Input: uc.Input, urlOutcome: r.chromium[i], Documented: urlDiffers[uc.Input]})
 	}
 	// One case a line: a diff of the file reads as a list of changed answers.

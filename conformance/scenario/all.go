@@ -232,6 +232,9 @@ func constructor() []Scenario {
 		ctor("host of soft hyphens only", "whatwg url", "ws://\u00ad\u00ad/"),
 		ctor("host of a combining grapheme joiner only, no slashes", "whatwg url", "ws:\u034f"),
 		ctor("invalid percent-escape in the query is kept", "whatwg", "ws://127.0.0.1:{deadport}/?q=%zz%"),
+		// Issue 15: Chromium strips the trailing control and sends the inner ones escaped; the server decodes them.
+		{Name: "controls in the query reach the server escaped", Source: "wpt:urltestdata", URL: "{ws}/greet?text=x\x00y\x01z\x00",
+			OnMessage: acts(closeCode(1000, ""))},
 		ctor("unterminated IPv6 host", "whatwg", "ws://[::1/"),
 		ctor("port with letters", "whatwg", "ws://127.0.0.1:80abc/"),
 		ctor("port 65536", "whatwg", "ws://127.0.0.1:65536/"),

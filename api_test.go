@@ -11,7 +11,7 @@ import (
 func TestNewRejectsBadURLs(t *testing.T) {
 	for _, u := range []string{
 		"ftp://example.com/", "file:///etc/passwd", "ws://example.com/#frag", "ws://example.com/#",
-		"ws://", "ws://exa mple.com/", "ws://example.com:99999/", "javascript:alert(1)", "data:text/plain,x",
+		"ws://", "ws://exa<mple.com/", "ws://example.com:99999/", "javascript:alert(1)", "data:text/plain,x",
 	} {
 		if _, err := New(u); !errors.Is(err, ErrSyntax) {
 			t.Errorf("New(%q) = %v, want an error matching ErrSyntax", u, err)

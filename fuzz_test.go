@@ -11,7 +11,9 @@ import (
 // what it accepts serializes to an absolute ws: or wss: URL with a host, no
 // fragment, no spaces or controls, that parses again to itself.
 func FuzzParseURL(f *testing.F) {
-	for _, s := range []string{"ws://example.com", "http://a/b?c d", "wss://[::1]:443/x", "ftp://x/", "ws://h/#f", "ws:h", `ws://h\a`, "ws://h/./../a/%2e%2E/b", "", "ws://u:p@h:80/?q", "ws:::"} {
+	for _, s := range []string{"ws://example.com", "http://a/b?c d", "wss://[::1]:443/x", "ftp://x/", "ws://h/#f", "ws:h", `ws://h\a`, "ws://h/./../a/%2e%2E/b", "", "ws://u:p@h:80/?q", "ws:::",
+		"ws://h/?x\x00y\x00", "ws://a b/", "ws://%5B::1]/", "ws://％４１.com/", "ws://\u0130/", "ws://a*b%20c/", "ws://u'@h/p|",
+		"ws: //h/", "ws://%ef%bc%85%ef%bc%94%ef%bc%91/", "ws://GOO\u00a0\u3000goo.com", "wss://example.com%80/", "ws://1.2 .3.4/"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {

@@ -1,82 +1,144 @@
 package websocket
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// The WHATWG URL standard's host parser for special schemes, for what
-// net/url leaves undone: percent-escapes in the host, IDNA (non-ASCII labels to
-// "xn--" Punycode), and IPv4 hosts in their short, hex and octal forms.
+// The host parser for special schemes, as Chromium applies it: percent-escapes
+// decoded, IPv6 in brackets, IDNA (non-ASCII labels to "xn--" Punycode, with the
+// part of UTS 46 that needs no Unicode tables), IPv4 in its short, hex and octal
+// forms, and Chromium's table of what a host may hold.
 
-// decodeHostEscapes percent-decodes the host of s (an absolute URL) in place,
-// since net/url refuses escapes of ASCII bytes there ("ws://%31%32%37.0.0.1/" is
-// "ws://127.0.0.1/" to a browser).
-func decodeHostEscapes(s string) string {
-	colon := strings.IndexByte(s, ':')
-	if colon < 0 {
+// parseHost turns the host of a URL (as written, between the userinfo and the
+// port) into its serialization; ok is false for a host Chromium rejects.
+//
+// The steps are Chromium's: percent-decode; a host in brackets is IPv6; a host
+// still all ASCII is checked against the host table; one that is not has its
+// space and '*' escaped first ("punycode strings cannot be escaped after they
+// are created"), goes through IDNA, and the result is percent-decoded and checked
+// again (IDNA can make escapes: "％４１" maps to "%41", which is "a"). Then a host
+// that ends in a number is IPv4, and the rest is written with ' ' as "%20" and
+// '*' as "%2A" (the URL standard rejects a space and keeps '*'; Chromium escapes
+// both, and such a host never resolves).
+func parseHost(raw string) (host string, ok bool) {
+	h := percentDecode(raw)
+	if strings.HasPrefix(h, "[") {
+		if !strings.HasSuffix(h, "]") {
+			return "", false
+		}
+		a, err := netip.ParseAddr(h[1 : len(h)-1])
+		if err != nil || !a.Is6() || a.Zone() != "" || strings.Contains(h, "%") {
+			return "", false
+		}
+		return "[" + serializeIPv6(a) + "]", true
+	}
+	if !utf8.ValidString(h) || !validHostBytes(h) {
+		return "", false // escapes that are not UTF-8 ("example.com%80"), or a forbidden byte
+	}
+	if !isASCII(h) {
+		if h, ok = domainToASCII(escapeHostSpecials(h)); !ok {
+			return "", false
+		}
+		if h = percentDecode(h); !isASCII(h) || !validHostBytes(h) {
+			return "", false
+		}
+	}
+	h = strings.ToLower(h)
+	if h == "" {
+		return "", false
+	}
+	labels := strings.Split(h, ".")
+	if endsInNumber(labels) {
+		return parseIPv4(labels)
+	}
+	return escapeHostSpecials(h), true
+}
+
+// validHostBytes reports whether h holds no ASCII byte that Chromium's host
+// table rejects: controls, DEL and "#%/:<>?@[\]^|" (after percent-decoding, a
+// '%' is a literal one).
+func validHostBytes(h string) bool {
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c < 0x20 || c == 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// escapeHostSpecials writes the two bytes Chromium escapes in a host.
+func escapeHostSpecials(h string) string {
+	if !strings.ContainsAny(h, " *") {
+		return h
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(h, " ", "%20"), "*", "%2A")
+}
+
+// percentDecode decodes every "%XX" of s; a '%' not followed by two hex digits
+// stays as it is.
+func percentDecode(s string) string {
+	if !strings.Contains(s, "%") {
 		return s
-	}
-	start := colon + 1
-	for start < len(s) && s[start] == '/' {
-		start++
-	}
-	end := start + strings.IndexAny(s[start:]+"/", "/?")
-	if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
-		start += at + 1
-	}
-	host := s[start:end]
-	if !strings.Contains(host, "%") || strings.HasPrefix(host, "[") {
-		return s
-	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i] // the port
 	}
 	var b strings.Builder
-	for i := 0; i < len(host); i++ {
-		if host[i] == '%' && i+2 < len(host) && ishex(host[i+1]) && ishex(host[i+2]) {
-			v, _ := strconv.ParseUint(host[i+1:i+3], 16, 8)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) {
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
 			b.WriteByte(byte(v))
 			i += 2
 			continue
 		}
-		b.WriteByte(host[i])
+		b.WriteByte(s[i])
 	}
-	if forbiddenInHost(b.String()) {
-		return s // net/url rejects the escape, as a browser rejects the host
-	}
-	return s[:start] + b.String() + s[start+len(host):]
-}
-
-// forbiddenInHost reports whether h holds a forbidden domain code point.
-func forbiddenInHost(h string) bool {
-	for i := 0; i < len(h); i++ {
-		if c := h[i]; c <= 0x20 || c == 0x7f || strings.IndexByte("#%/:<>?@[\\]^|", c) >= 0 {
-			return true
-		}
-	}
-	return false
+	return b.String()
 }
 
 func ishex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// parseDomain turns a host that is not an IPv6 address into its serialization:
-// lowercased, non-ASCII labels Punycode-encoded, and an IPv4 address written
-// out in four decimal parts. ok is false for a host a browser rejects.
-func parseDomain(host string) (string, bool) {
-	if !utf8.ValidString(host) {
-		return "", false
+// domainToASCII applies UTS 46 ToASCII to a host with non-ASCII code points,
+// as far as that needs no Unicode tables beyond the standard library's (see
+// uts46Subset): map, reject what it disallows and labels that begin with a
+// combining mark, check "xn--" labels, and Punycode the labels still not ASCII.
+func domainToASCII(host string) (string, bool) {
+	for _, r := range host {
+		if uts46Disallowed(r) {
+			return "", false
+		}
 	}
-	host = strings.ToLower(strings.Map(uts46Subset, host))
+	// UTS 46 maps U+0130 by full case folding, to "i" and a combining dot;
+	// strings.ToLower's simple mapping would give a plain "i".
+	host = strings.ToLower(strings.Map(uts46Subset, strings.ReplaceAll(host, "\u0130", "i\u0307")))
 	if host == "" {
 		// Only ignored code points ("ws://\u00ad/"): domain to ASCII gives the
 		// empty string, which the URL standard (and Chromium) reject.
 		return "", false
 	}
 	labels := strings.Split(host, ".")
+	unicodeLabels := make([]string, len(labels))
+	for i, l := range labels {
+		if strings.HasPrefix(l, "xn--") {
+			// Already Punycode: it must decode to a label with a non-ASCII code
+			// point that encodes back the same way.
+			u, ok := punycodeDecode(l[4:])
+			if !ok || isASCII(u) || strings.ContainsFunc(u, uts46Disallowed) {
+				return "", false
+			}
+			l = u
+		}
+		if r, _ := utf8.DecodeRuneInString(l); unicode.Is(unicode.M, r) {
+			return "", false
+		}
+		unicodeLabels[i] = l
+	}
+	if !bidiRule(unicodeLabels) {
+		return "", false
+	}
 	for i, l := range labels {
 		if !isASCII(l) {
 			p, ok := punycode(l)
@@ -86,19 +148,158 @@ func parseDomain(host string) (string, bool) {
 			labels[i] = "xn--" + p
 		}
 	}
-	host = strings.Join(labels, ".")
-	if forbiddenInHost(host) {
-		return "", false
+	return strings.Join(labels, "."), true
+}
+
+// Bidi classes (UAX 9) as bidiClass approximates them.
+const (
+	bidiL = iota
+	bidiR
+	bidiAL
+	bidiAN
+	bidiEN
+	bidiES
+	bidiCS
+	bidiET
+	bidiON
+	bidiBN
+	bidiNSM
+	bidiWS
+)
+
+// bidiClass approximates a code point's bidi class from the scripts and
+// categories the standard library's unicode package knows (it has no bidi
+// table): exact for ASCII and the Arabic digits, Hebrew and NKo letters R,
+// letters of the Arabic, Syriac, Thaana and Mandaic scripts AL, marks NSM.
+func bidiClass(r rune) int {
+	if r < 0x80 {
+		switch {
+		case '0' <= r && r <= '9':
+			return bidiEN
+		case r == '+' || r == '-':
+			return bidiES
+		case r == ',' || r == '.' || r == '/' || r == ':':
+			return bidiCS
+		case r == '#' || r == '$' || r == '%':
+			return bidiET
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+			return bidiL
+		case r == ' ':
+			return bidiWS
+		case r < 0x20 || r == 0x7f:
+			return bidiBN
+		}
+		return bidiON
 	}
-	if endsInNumber(labels) {
-		return parseIPv4(labels)
+	switch {
+	case r >= 0x660 && r <= 0x669, r >= 0x600 && r <= 0x605, r == 0x66b, r == 0x66c, r == 0x6dd, r == 0x8e2:
+		return bidiAN
+	case r >= 0x6f0 && r <= 0x6f9:
+		return bidiEN
+	case r == 0x609, r == 0x60a, r == 0x66a:
+		return bidiET
+	case r == 0x60c:
+		return bidiCS
+	case unicode.In(r, unicode.Mn, unicode.Me):
+		return bidiNSM
+	case unicode.In(r, unicode.Hebrew, unicode.Nko, unicode.Samaritan, unicode.Adlam):
+		return bidiR
+	case unicode.In(r, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Mandaic):
+		return bidiAL
+	case unicode.Is(unicode.Cf, r):
+		return bidiBN
+	case unicode.Is(unicode.Zs, r):
+		return bidiWS
+	case unicode.In(r, unicode.L, unicode.Nd, unicode.Mc, unicode.Nl):
+		return bidiL
 	}
-	return host, true
+	return bidiON
+}
+
+// bidiRule applies UTS 46's CheckBidi, which Chromium sets: in a domain with a
+// right-to-left label (one holding an R, AL or AN code point), every non-empty
+// label must satisfy the six conditions of RFC 5893 section 2.
+func bidiRule(labels []string) bool {
+	bidiDomain := false
+	for _, l := range labels {
+		for _, r := range l {
+			if c := bidiClass(r); c == bidiR || c == bidiAL || c == bidiAN {
+				bidiDomain = true
+			}
+		}
+	}
+	if !bidiDomain {
+		return true
+	}
+	for _, l := range labels {
+		if l == "" {
+			continue
+		}
+		classes := make([]int, 0, len(l))
+		for _, r := range l {
+			classes = append(classes, bidiClass(r))
+		}
+		rtl := false
+		switch classes[0] {
+		case bidiR, bidiAL:
+			rtl = true
+		case bidiL:
+		default:
+			return false // 1: the first is L, R or AL
+		}
+		last := len(classes) - 1
+		for last > 0 && classes[last] == bidiNSM {
+			last--
+		}
+		hasEN, hasAN := false, false
+		for _, c := range classes {
+			hasEN = hasEN || c == bidiEN
+			hasAN = hasAN || c == bidiAN
+			if rtl && (c == bidiL || c == bidiWS) { // 2
+				return false
+			}
+			if !rtl && (c == bidiR || c == bidiAL || c == bidiAN || c == bidiWS) { // 5
+				return false
+			}
+		}
+		if rtl {
+			if c := classes[last]; c != bidiR && c != bidiAL && c != bidiEN && c != bidiAN { // 3
+				return false
+			}
+			if hasEN && hasAN { // 4
+				return false
+			}
+		} else if c := classes[last]; c != bidiL && c != bidiEN { // 6
+			return false
+		}
+	}
+	return true
+}
+
+// uts46Disallowed reports the code points UTS 46 disallows that a table-free
+// check can name: C1 controls, noncharacters, U+FFFD, private use, bidi and line
+// separators, U+1680. (Unassigned code points, also disallowed, need the
+// Unicode data.) It also reports the joiners U+200C and U+200D, which the
+// CheckJoiners rule that Chromium applies allows only after a virama or in some
+// joining contexts, both of which need Unicode data: rejecting them always
+// matches Chromium everywhere but there.
+func uts46Disallowed(r rune) bool {
+	switch {
+	case r == 0x200c, r == 0x200d, r == 0x1680:
+		return true
+	case r >= 0x80 && r <= 0x9f, r >= 0xfdd0 && r <= 0xfdef, r&0xfffe == 0xfffe, r == 0xfffd, r >= 0xfff9 && r <= 0xfffc:
+		return true
+	case r >= 0xe000 && r <= 0xf8ff, r >= 0xf0000:
+		return true
+	case r == 0x200e, r == 0x200f, r == 0x2028, r == 0x2029, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 // uts46Subset is the part of UTS 46's mapping that needs no Unicode data
-// tables: code points it ignores are dropped, full-width ASCII becomes ASCII, and
-// the ideographic full stops become '.'. (The rest, such as "①" to "1", needs
+// tables: code points it ignores are dropped, full-width ASCII becomes ASCII,
+// the ideographic full stops become '.' and the other spaces ' '. (The rest, such as "①" to "1", needs
 // NFKC data that the standard library lacks.)
 func uts46Subset(r rune) rune {
 	switch {
@@ -106,6 +307,8 @@ func uts46Subset(r rune) rune {
 		return -1
 	case r == 0x3002, r == 0xff61:
 		return '.'
+	case r == 0xa0, r >= 0x2000 && r <= 0x200a, r == 0x202f, r == 0x205f, r == 0x3000:
+		return ' ' // the spaces UTS 46 maps to U+0020 (which Chromium then escapes)
 	case r >= 0xff01 && r <= 0xff5e:
 		return r - 0xff01 + '!'
 	}
@@ -189,26 +392,97 @@ func parseIPv4(labels []string) (string, bool) {
 		strconv.FormatUint(ip>>8&255, 10) + "." + strconv.FormatUint(ip&255, 10), true
 }
 
+// RFC 3492's parameters for Punycode.
+const (
+	punyBase, punyTmin, punyTmax = 36, 1, 26
+	punySkew, punyDamp           = 38, 700
+)
+
+// punyAdapt is RFC 3492's bias adaptation.
+func punyAdapt(delta, points int, first bool) int {
+	if first {
+		delta /= punyDamp
+	} else {
+		delta /= 2
+	}
+	delta += delta / points
+	k := 0
+	for delta > (punyBase-punyTmin)*punyTmax/2 {
+		delta /= punyBase - punyTmin
+		k += punyBase
+	}
+	return k + (punyBase-punyTmin+1)*delta/(delta+punySkew)
+}
+
+// punycodeDecode decodes a label's Punycode (without the "xn--" prefix); ok is
+// false for a malformed one, and for one that does not encode back to s.
+func punycodeDecode(s string) (string, bool) {
+	var out []rune
+	in := 0
+	if d := strings.LastIndexByte(s, '-'); d >= 0 {
+		for j := 0; j < d; j++ {
+			if s[j] >= 0x80 {
+				return "", false
+			}
+			out = append(out, rune(s[j]))
+		}
+		in = d + 1
+	}
+	if in >= len(s) {
+		return "", false // nothing encoded: "xn--" or "xn--abc-"
+	}
+	n, i, bias := 128, 0, 72
+	for in < len(s) {
+		oldi, w := i, 1
+		for k := punyBase; ; k += punyBase {
+			if in >= len(s) {
+				return "", false
+			}
+			c := s[in]
+			in++
+			var digit int
+			switch {
+			case 'a' <= c && c <= 'z':
+				digit = int(c - 'a')
+			case '0' <= c && c <= '9':
+				digit = int(c-'0') + 26
+			default:
+				return "", false
+			}
+			if digit > (1<<30-i)/w {
+				return "", false
+			}
+			i += digit * w
+			t := min(max(k-bias, punyTmin), punyTmax)
+			if digit < t {
+				break
+			}
+			if w > (1<<30)/(punyBase-t) {
+				return "", false
+			}
+			w *= punyBase - t
+		}
+		bias = punyAdapt(i-oldi, len(out)+1, oldi == 0)
+		n += i / (len(out) + 1)
+		i %= len(out) + 1
+		if n > utf8.MaxRune || (n >= 0xd800 && n <= 0xdfff) {
+			return "", false
+		}
+		out = append(out, 0)
+		copy(out[i+1:], out[i:])
+		out[i] = rune(n)
+		i++
+	}
+	u := string(out)
+	if p, ok := punycode(u); !ok || p != s {
+		return "", false
+	}
+	return u, true
+}
+
 // punycode encodes a label with RFC 3492's algorithm (without the "xn--" prefix).
 func punycode(label string) (string, bool) {
-	const (
-		base, tmin, tmax = 36, 1, 26
-		skew, damp       = 38, 700
-	)
-	adapt := func(delta, points int, first bool) int {
-		if first {
-			delta /= damp
-		} else {
-			delta /= 2
-		}
-		delta += delta / points
-		k := 0
-		for delta > (base-tmin)*tmax/2 {
-			delta /= base - tmin
-			k += base
-		}
-		return k + (base-tmin+1)*delta/(delta+skew)
-	}
+	const base, tmin, tmax = punyBase, punyTmin, punyTmax
 	digit := func(d int) byte {
 		if d < 26 {
 			return byte('a' + d)
@@ -257,7 +531,7 @@ func punycode(label string) (string, bool) {
 				q = (q - t) / (base - t)
 			}
 			out = append(out, digit(q))
-			bias = adapt(delta, handled+1, handled == basic)
+			bias = punyAdapt(delta, handled+1, handled == basic)
 			delta = 0
 			handled++
 		}
@@ -265,96 +539,4 @@ func punycode(label string) (string, bool) {
 		n++
 	}
 	return string(out), true
-}
-
-// protectStrayPercents replaces each '%' of the path of s (an absolute URL) that
-// does not start a percent-escape with the escaped form of a private-use
-// character that s does not hold, since net/url refuses such a path and browsers
-// keep the '%' as it is. It returns the new s and the stand-in, which the caller
-// turns back into '%' in the serialized path; "" when nothing was replaced.
-func protectStrayPercents(s string) (string, string) {
-	i := strings.Index(s, "://")
-	if i < 0 {
-		return s, ""
-	}
-	start := i + 3 + strings.IndexAny(s[i+3:]+"/", "/?")
-	if start >= len(s) || s[start] != '/' {
-		return s, ""
-	}
-	end := start + strings.IndexByte(s[start:]+"?", '?')
-	path := s[start:end]
-	stray := false
-	for j := 0; j < len(path); j++ {
-		if path[j] == '%' && (j+2 >= len(path) || !ishex(path[j+1]) || !ishex(path[j+2])) {
-			stray = true
-			break
-		}
-	}
-	if !stray {
-		return s, ""
-	}
-	escape := func(r rune) string {
-		e := ""
-		for _, c := range []byte(string(r)) {
-			e += "%" + strings.ToUpper(strconv.FormatUint(uint64(c), 16))
-		}
-		return e
-	}
-	mark := rune(0xE000)
-	for strings.ContainsRune(s, mark) || strings.Contains(strings.ToUpper(s), escape(mark)) {
-		mark++
-	}
-	escaped := escape(mark)
-	var b strings.Builder
-	for j := 0; j < len(path); j++ {
-		if path[j] == '%' && (j+2 >= len(path) || !ishex(path[j+1]) || !ishex(path[j+2])) {
-			b.WriteString(escaped)
-			continue
-		}
-		b.WriteByte(path[j])
-	}
-	return s[:start] + b.String() + s[end:], escaped
-}
-
-// cutUserinfo takes the userinfo out of s (an absolute URL), since net/url
-// refuses some that browsers take, and returns it serialized as the WHATWG URL
-// standard does: up to the last '@' of the authority, username and password
-// percent-encoded with the userinfo set, "" when both are empty.
-func cutUserinfo(s string) (string, string) {
-	i := strings.Index(s, "://")
-	if i < 0 {
-		return s, ""
-	}
-	start := i + 3
-	end := start + strings.IndexAny(s[start:]+"/", "/?")
-	at := strings.LastIndexByte(s[start:end], '@')
-	if at < 0 {
-		return s, ""
-	}
-	user, pass, _ := strings.Cut(s[start:start+at], ":")
-	info := encodeUserinfo(user)
-	if pass != "" {
-		info += ":" + encodeUserinfo(pass)
-	}
-	if user == "" && pass == "" {
-		info = ""
-	}
-	return s[:start] + s[start+at+1:], info
-}
-
-// encodeUserinfo percent-encodes the WHATWG userinfo percent-encode set.
-func encodeUserinfo(s string) string {
-	const hexdigits = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= 0x20 || c >= 0x7f || strings.IndexByte("\"#<>?`{}/:;=@[\\]^|", c) >= 0 {
-			b.WriteByte('%')
-			b.WriteByte(hexdigits[c>>4])
-			b.WriteByte(hexdigits[c&15])
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }

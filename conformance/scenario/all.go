@@ -26,9 +26,6 @@ func documented(sc Scenario, why string, runtimes ...string) Scenario {
 
 // Reasons shared by documented differences.
 const (
-	chromiumHostEscapes = "Chromium percent-escapes some characters the URL standard forbids or keeps in a host " +
-		"(a space, \"%20\", \"*\") instead of refusing or keeping them; the package follows the standard (and " +
-		"Firefox): a space is a SyntaxError, \"*\" is kept. Such a host never resolves either way."
 	noNFKC = "The package maps hosts with the part of UTS 46 that needs no Unicode tables (case, ignored code " +
 		"points, full-width ASCII); \"①\" to \"1\" needs NFKC data, which the standard library lacks and the " +
 		"module may not depend on (golang.org/x/text)."
@@ -167,14 +164,9 @@ func constructor() []Scenario {
 		return Scenario{Name: name, Source: src, URL: url, Protocols: protocols, OnOpen: acts(attrs(), closeCode(1000, ""))}
 	}
 	return []Scenario{
-		func() Scenario {
-			s := ctor("url with a space in the host", "wpt:Create-invalid-urls", "ws://foo bar.com/")
-			why := "Chromium accepts a space in a host and escapes it (`ws://foo%20bar.com/`), against the WHATWG URL " +
-				"standard (a space is a forbidden host code point) and the web-platform-test, which expect a SyntaxError, " +
-				"as Firefox and Safari throw. The package follows the standard: the host can never resolve anyway."
-			s.Differs = map[string]string{"native": why, "wasm-chromium": why, "wasm-node": why}
-			return s
-		}(),
+		// Chromium accepts a space in a host and escapes it (`ws://foo%20bar.com/`), against the WHATWG URL
+		// standard and the web-platform-test, which expect a SyntaxError; the package follows Chromium.
+		ctor("url with a space in the host", "wpt:Create-invalid-urls", "ws://foo bar.com/"),
 		ctor("ftp: scheme", "wpt:Create-invalid-urls", "ftp://{host}/"),
 		ctor("mailto: URL", "wpt:Create-invalid-urls", "mailto:example@example.org"),
 		ctor("about:blank", "wpt:Create-invalid-urls", "about:blank"),
@@ -230,9 +222,9 @@ func constructor() []Scenario {
 		ctor("tab inside the host is removed", "whatwg", "ws://127.0.\t0.1:{deadport}/"),
 		ctor("uppercase percent-escapes keep their case", "whatwg", "ws://127.0.0.1:{deadport}/%7e%7E?%7e"),
 		ctor("underscore in the host", "whatwg url", "ws://a_b.invalid/"),
-		documented(ctor("asterisk in the host", "whatwg url", "ws://a*b.invalid/"), chromiumHostEscapes, "native", "wasm-chromium", "wasm-node"),
+		ctor("asterisk in the host", "whatwg url", "ws://a*b.invalid/"),
 		ctor("sub-delimiters in the host", "whatwg url", "ws://a!b$c&d'e(f)g+h,i;j=k.invalid/"),
-		documented(ctor("percent-encoded space in the host", "whatwg url", "ws://a%20b.invalid/"), chromiumHostEscapes, "native", "wasm-chromium", "wasm-node"),
+		ctor("percent-encoded space in the host", "whatwg url", "ws://a%20b.invalid/"),
 		ctor("invalid Punycode label", "whatwg url", "ws://xn--.invalid/"),
 		ctor("sharp s in the host", "whatwg url", "ws://stra\u00dfe.invalid/"),
 		documented(ctor("compatibility character in the host", "whatwg url", "ws://\u2460.invalid/"), noNFKC, "native", "wasm-node"),
@@ -240,6 +232,9 @@ func constructor() []Scenario {
 		ctor("host of soft hyphens only", "whatwg url", "ws://\u00ad\u00ad/"),
 		ctor("host of a combining grapheme joiner only, no slashes", "whatwg url", "ws:\u034f"),
 		ctor("invalid percent-escape in the query is kept", "whatwg", "ws://127.0.0.1:{deadport}/?q=%zz%"),
+		// Issue 15: Chromium strips the trailing control and sends the inner ones escaped; the server decodes them.
+		{Name: "controls in the query reach the server escaped", Source: "wpt:urltestdata", URL: "{ws}/greet?text=x\x00y\x01z\x00",
+			OnMessage: acts(closeCode(1000, ""))},
 		ctor("unterminated IPv6 host", "whatwg", "ws://[::1/"),
 		ctor("port with letters", "whatwg", "ws://127.0.0.1:80abc/"),
 		ctor("port 65536", "whatwg", "ws://127.0.0.1:65536/"),

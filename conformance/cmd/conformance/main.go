@@ -47,6 +47,10 @@ var (
 	flagParallel = flag.Int("parallel", 6, "scenarios run at once in each runtime")
 	flagRun      = flag.String("run", "", "only scenarios whose name matches this regexp")
 	flagVerbose  = flag.Bool("v", false, "print every difference and the browsers' console")
+	flagURLs     = flag.Bool("urls", true, "also run the URL step (urls.go): constructor inputs in Chromium and natively")
+	flagURLsOnly = flag.Bool("urls-only", false, "run only the URL step (never writes the report)")
+	flagURLsMore = flag.String("urls-extra", "", "also run the inputs of this JSON list of strings in the URL step (for exploring; not in the report or the golden file)")
+	flagGolden   = flag.String("write-urls", "", "write Chromium's answers of the URL step to this file (the root package's testdata/chromium-urls.json)")
 )
 
 func main() {
@@ -62,6 +66,9 @@ func main() {
 }
 
 func run() (int, error) {
+	if *flagURLsOnly {
+		return runURLsOnly()
+	}
 	scs := scenario.All()
 	if *flagRun != "" {
 		re, err := regexp.Compile(*flagRun)
@@ -127,6 +134,15 @@ func run() (int, error) {
 		return 0, fmt.Errorf("WASM in Chromium: %w", err)
 	}
 	logf("wasm-chromium: %v", time.Since(t0).Round(100*time.Millisecond))
+	var urls *urlResult
+	if *flagURLs {
+		t0 = time.Now()
+		if urls, err = runURLs(br); err != nil {
+			br.close()
+			return 0, err
+		}
+		logf("urls: %d inputs, %v", len(urls.cases), time.Since(t0).Round(100*time.Millisecond))
+	}
 	br.close()
 
 	// The package natively, in this process.
@@ -171,7 +187,17 @@ func run() (int, error) {
 
 	rep := compare(scs, results)
 	rep.versions = versions
+	rep.urls = urls
 	rep.print(os.Stderr, *flagVerbose)
+	if urls != nil {
+		urls.print(os.Stderr)
+		rep.failures += urls.failures
+		if *flagGolden != "" {
+			if err := urls.writeGolden(*flagGolden, versions[rtChromium]); err != nil {
+				return 0, err
+			}
+		}
+	}
 	if *flagWrite != "" && *flagRun != "" {
 		logf("not writing %s: -run selects a subset of the scenarios", *flagWrite)
 	} else if *flagWrite != "" {
@@ -180,6 +206,31 @@ func run() (int, error) {
 		}
 	}
 	if rep.failures > 0 {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+// runURLsOnly is -urls-only: the URL step alone, in a Chromium of its own.
+func runURLsOnly() (int, error) {
+	br, err := startChromium(context.Background(), *flagChromium)
+	if err != nil {
+		return 0, err
+	}
+	defer br.close()
+	t0 := time.Now()
+	urls, err := runURLs(br)
+	if err != nil {
+		return 0, err
+	}
+	logf("urls: %d inputs, %v", len(urls.cases), time.Since(t0).Round(100*time.Millisecond))
+	urls.print(os.Stderr)
+	if *flagGolden != "" {
+		if err := urls.writeGolden(*flagGolden, br.version); err != nil {
+			return 0, err
+		}
+	}
+	if urls.failures > 0 {
 		return 1, nil
 	}
 	return 0, nil

@@ -33,6 +33,7 @@ type report struct {
 	cells    map[string][]cell
 	versions map[string]string
 	elapsed  map[string][]int // ms per scenario, by runtime
+	urls     *urlResult       // the URL step; nil when not run
 	failures int
 }
 
@@ -223,6 +224,9 @@ func (r *report) markdown() string {
 	}
 	for _, s := range other {
 		p("%s", s)
+	}
+	if r.urls != nil {
+		p("%s\n", r.urls.markdown())
 	}
 	p("## Timing\n\n")
 	p("Not compared, only reported: scenarios in which a Go runtime took over a second longer than Chromium.\n\n")

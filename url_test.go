@@ -68,7 +68,7 @@ func BenchmarkParseURL(b *testing.B) {
 	for _, in := range []string{"ws://127.0.0.1:8080/echo?room=1", "wss://user@bücher.example/chat"} {
 		b.Run(in, func(b *testing.B) {
 			b.ReportAllocs()
-			for b.Loop() {
+			for range b.N {
 				if _, err := parseURL(in); err != nil {
 					b.Fatal(err)
 				}

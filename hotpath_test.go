@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/browserws/websocket/internal/wstest"
 	cws "github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 )
@@ -349,6 +350,45 @@ func TestUserHTTPClientWritesInOrder(t *testing.T) {
 		if s != strconv.Itoa(i) {
 			t.Fatalf("echo %d is %q: out of order", i, s)
 		}
+	}
+	checkNoLeak(t)
+}
+
+func TestWriteBehindUnderTLS(t *testing.T) {
+	// wss through the socket's own transport: TLS writes into the write-behind
+	// connection; 64 KiB messages spill over the kernel's buffer, and every
+	// echo comes back whole and in order.
+	s := wstest.StartTLS()
+	defer s.Close()
+	dt := http.DefaultTransport.(*http.Transport)
+	old := dt.TLSClientConfig
+	dt.TLSClientConfig = s.Client().Transport.(*http.Transport).TLSClientConfig
+	defer func() { dt.TLSClientConfig = old }()
+
+	const n, size = 200, 64 << 10
+	got := 0
+	rec := record(t, "wss"+strings.TrimPrefix(s.URL, "https")+"/echo", Options{DisableCompression: true}, react{
+		open: func(ws *WebSocket) {
+			ws.SetBinaryType(BinaryTypeArrayBuffer)
+			msg := make([]byte, size)
+			for i := range n {
+				copy(msg, fmt.Sprintf("%08d", i))
+				ws.Send(msg)
+			}
+		},
+		message: func(ws *WebSocket, e *MessageEvent) {
+			b := e.Data.([]byte)
+			if len(b) != size || string(b[:8]) != fmt.Sprintf("%08d", got) {
+				t.Errorf("echo %d: %d bytes starting %q", got, len(b), b[:min(8, len(b))])
+			}
+			if got++; got == n {
+				ws.Close()
+			}
+		},
+	})
+	tr := rec.wait(t)
+	if got != n {
+		t.Fatalf("%d echoes of %d; trace ends %+v", got, n, tr[len(tr)-1])
 	}
 	checkNoLeak(t)
 }

@@ -43,7 +43,7 @@ func newNodeRunner(base string, res *results) *nodeRunner {
 		TargetMS  float64        `json:"target_ms"`
 		Workloads []nodeWorkload `json:"workloads"`
 	}{Base: base, TargetMS: float64(*flagTime) / float64(time.Millisecond)}
-	for _, w := range res.Workloads {
+	for _, w := range childWorkloads(res.Workloads) {
 		cfg.Workloads = append(cfg.Workloads, nodeWorkload{w.String(), w})
 	}
 	cfgJSON, _ := json.Marshal(cfg)

@@ -46,7 +46,7 @@ func runWASM(base string, res *results) {
 		TargetMS  float64        `json:"target_ms"`
 		Workloads []wasmWorkload `json:"workloads"`
 	}{Count: *flagCount, TargetMS: float64(*flagTime) / float64(time.Millisecond)}
-	for _, w := range res.Workloads {
+	for _, w := range childWorkloads(res.Workloads) {
 		cfg.Workloads = append(cfg.Workloads, wasmWorkload{w.String(), w})
 	}
 	cfgJSON, _ := json.Marshal(cfg)

@@ -16,7 +16,8 @@ import (
 var nodeScript []byte
 
 // nodeRunner runs node/bench.mjs against the same echo server, on the same
-// workloads, once in each round of the native measurements.
+// workloads (those with the server in a child process), once in each round of
+// the native measurements.
 type nodeRunner struct {
 	dir, script string
 	cfgJSON     []byte

@@ -16,8 +16,9 @@ import (
 
 // runWASM runs the test in wasm/ in headless Chromium (through the repository's
 // wasmbrowsertest wrapper, .ci/wasm/go_js_wasm_chromium) against the same echo
-// server: it measures the same work through this package compiled to WASM and
-// through plain JavaScript in the same page, interleaved, count rounds.
+// server, on the child-process workloads: it measures the same work through this
+// package compiled to WASM and through plain JavaScript in the same page,
+// interleaved, count rounds.
 func runWASM(base string, res *results) {
 	fail := func(err error) { res.Errors = append(res.Errors, "wasm: "+err.Error()) }
 	root, err := filepath.Abs("..")

@@ -38,20 +38,38 @@ type library struct {
 	// dial connects to url (with compression offered or not) and returns once the
 	// connection is open.
 	dial func(url string, compress bool) (conn, error)
+	// only, if set, makes this library a variant measured on the workloads it
+	// accepts only, and reported apart from the tables of every library (and from
+	// the targets); nil: every workload.
+	only func(workload) bool
 }
+
+func (l library) measures(w workload) bool { return l.only == nil || l.only(w) }
 
 // libraries are the native clients, the baseline (raw coder/websocket) first.
 var libraries = []library{
-	{"coder/websocket (raw)", dialCoder},
-	{"browserws", dialBrowserws},
-	{"gorilla/websocket", dialGorilla},
-	{"lxzan/gws", dialGWS},
+	{"coder/websocket (raw)", dialCoder, nil},
+	{"browserws", dialBrowserws, nil},
+	{"gorilla/websocket", dialGorilla, nil},
+	{"lxzan/gws", dialGWS, nil},
+	{sendWait, dialBrowserwsSendWait, func(w workload) bool { return w.Kind == "rtt" && w.Size == 16 }},
 }
+
+// sendWait is browserws with round trips written the other common way: the caller
+// sends, then waits on a channel the message listener feeds, once per round trip.
+// The caller's goroutine must be woken for every echo (a hand-off that no change in
+// the package can remove), so issue 14 reports it next to the listener-driven
+// ("JavaScript-style") round trips of "browserws" but sets no target for it. Small
+// messages only: that is where the hand-off shows.
+const sendWait = "browserws (Send+wait)"
 
 const baseline = "coder/websocket (raw)"
 
 // errBadEcho means an echo came back with the wrong length or type.
 var errBadEcho = errors.New("wsbench: unexpected message")
+
+// errClosed means the socket closed during a measurement.
+var errClosed = errors.New("wsbench: the connection closed")
 
 // ---- raw github.com/coder/websocket: blocking Read and Write on one goroutine.
 
@@ -133,7 +151,7 @@ func (c *coderConn) close() { c.c.CloseNow() }
 
 // bwsRun is one piece of work for a browserws handler, handed over atomically.
 type bwsRun struct {
-	kind  byte // 'e' echo, 'p' push, 's' sink
+	kind  byte // 'e' echo, 'w' echo for Send+wait, 'p' push, 's' sink
 	n     int
 	size  int
 	msg   []byte
@@ -142,12 +160,19 @@ type bwsRun struct {
 }
 
 type bwsConn struct {
-	ws  *websocket.WebSocket
-	run atomic.Pointer[bwsRun]
+	ws       *websocket.WebSocket
+	run      atomic.Pointer[bwsRun]
+	sendWait bool // roundTrips sends, then waits for the listener, per message
 }
 
-func dialBrowserws(url string, compress bool) (conn, error) {
-	c := &bwsConn{}
+func dialBrowserws(url string, compress bool) (conn, error) { return dialBws(url, compress, false) }
+
+func dialBrowserwsSendWait(url string, compress bool) (conn, error) {
+	return dialBws(url, compress, true)
+}
+
+func dialBws(url string, compress, sendWait bool) (conn, error) {
+	c := &bwsConn{sendWait: sendWait}
 	opened := make(chan error, 1)
 	ws, err := websocket.NewWithOptions(url, &websocket.Options{
 		DisableCompression: !compress,
@@ -195,6 +220,12 @@ func (c *bwsConn) onMessage(e *websocket.MessageEvent) {
 		} else {
 			r.done <- nil
 		}
+	case 'w': // Send+wait: hand each echo to the waiting caller
+		if d, ok := e.Data.([]byte); !ok || len(d) != len(r.msg) {
+			r.done <- errBadEcho
+			return
+		}
+		r.done <- nil
 	case 'p':
 		if d, ok := e.Data.([]byte); !ok || len(d) != r.size {
 			r.done <- errBadEcho
@@ -218,6 +249,26 @@ func (c *bwsConn) start(r *bwsRun) *bwsRun {
 }
 
 func (c *bwsConn) roundTrips(n int, msg []byte) error {
+	if c.sendWait {
+		// The caller waits before it sends again, so at most one value is ever
+		// in r.done (capacity 1): the listener never blocks on it. Done ends the
+		// wait if the socket closes (an error event may find r.done full).
+		r := c.start(&bwsRun{kind: 'w', msg: msg})
+		for range n {
+			if err := c.ws.Send(msg); err != nil {
+				return err
+			}
+			select {
+			case err := <-r.done:
+				if err != nil {
+					return err
+				}
+			case <-c.ws.Done():
+				return errClosed
+			}
+		}
+		return nil
+	}
 	r := c.start(&bwsRun{kind: 'e', n: n, msg: msg})
 	if err := c.ws.Send(msg); err != nil {
 		return err

@@ -5,7 +5,10 @@
 // lxzan/gws, Node's WebSocket and, compiled to WASM in headless Chromium, with the
 // page's own JavaScript WebSocket. Every client talks to the same echo server
 // (coder/websocket on loopback, in a child process), and every figure is also given
-// as a ratio against raw coder/websocket measured in the same run.
+// as a ratio against raw coder/websocket measured in the same run. The native
+// libraries are also measured against the same server handler listening inside the
+// client's own process (net/http/httptest on 127.0.0.1), the setting of a Go
+// integration test: those workloads are named "in-process …" and reported apart.
 //
 // From the repository root:
 //
@@ -43,8 +46,9 @@ var (
 	flagMD        = flag.String("md", "../BENCHMARKS.md", "markdown file whose results section is rewritten (empty: none)")
 	flagOut       = flag.String("out", "results", "directory for results.json and rtt.png")
 	flagQuick     = flag.Bool("quick", false, "fewer sizes, for trying the harness")
+	flagInProc    = flag.Bool("inproc", true, "also measure the native libraries against an echo server in the client's own process")
 	flagBefore    = flag.String("before", "results/before-optimization.json", "results.json of an earlier run to compare browserws's ratios with (skipped if missing)")
-	flagRun       = flag.String("run", "", "only the workloads whose name matches this regular expression (e.g. 'rtt 16 B .*off')")
+	flagRun       = flag.String("run", "", "only the workloads whose name matches this regular expression (e.g. 'rtt 16 B .*off'; the in-process ones are named 'in-process rtt 16 B compression off' and so on)")
 	flagLibs      = flag.String("libs", "", "only the libraries whose name matches this regular expression (for profiling: ratios need the baseline)")
 	flagCPUProf   = flag.String("cpuprofile", "", "write a CPU profile of the native rounds to this file")
 	flagMemProf   = flag.String("memprofile", "", "write an allocation profile of the native rounds to this file")
@@ -55,10 +59,16 @@ var (
 	flagCompress  = flag.Bool("compress", false, "internal: offer compression in -idle-child")
 )
 
-// Sizes of the messages.
+// Sizes of the messages, with the server in a child process (rtt, recv, send) and
+// in the client's own process (inProc*). Receives go up to 1 MiB (issue 14 sets a
+// target for 64 KiB and 1 MiB receives); the in-process workloads stop at 64 KiB,
+// where the cost of a goroutine hand-off still shows.
 var (
-	rttSizes    = []int{16, 1 << 10, 64 << 10, 1 << 20}
-	streamSizes = []int{16, 1 << 10, 64 << 10}
+	rttSizes          = []int{16, 1 << 10, 64 << 10, 1 << 20}
+	recvSizes         = []int{16, 1 << 10, 64 << 10, 1 << 20}
+	sendSizes         = []int{16, 1 << 10, 64 << 10}
+	inProcRTTSizes    = []int{16, 1 << 10, 64 << 10}
+	inProcStreamSizes = []int{16, 1 << 10, 64 << 10}
 )
 
 // workload is one measured case.
@@ -66,6 +76,10 @@ type workload struct {
 	Kind     string `json:"kind"` // "rtt", "recv" or "send"
 	Size     int    `json:"size"`
 	Compress bool   `json:"compress"`
+	// InProc: the echo server runs in the client's own process. Its zero value
+	// keeps the names (and the JSON) of the child-process workloads as they were,
+	// so that results.json files of earlier runs still compare by name.
+	InProc bool `json:"inproc,omitempty"`
 }
 
 func (w workload) String() string {
@@ -73,7 +87,17 @@ func (w workload) String() string {
 	if w.Compress {
 		c = "on"
 	}
-	return fmt.Sprintf("%s %s compression %s", w.Kind, sizeName(w.Size), c)
+	where := ""
+	if w.InProc {
+		where = "in-process "
+	}
+	return fmt.Sprintf("%s%s %s compression %s", where, w.Kind, sizeName(w.Size), c)
+}
+
+// childWorkloads are the workloads with the server in a child process: the only
+// ones Node, the WASM page and the plot see.
+func childWorkloads(ws []workload) []workload {
+	return slices.DeleteFunc(slices.Clone(ws), func(w workload) bool { return w.InProc })
 }
 
 func (w workload) path() string {
@@ -97,10 +121,11 @@ type results struct {
 	Command   string                           `json:"command"`
 	Count     int                              `json:"count"`
 	Workloads []workload                       `json:"workloads"`
-	Libraries []string                         `json:"libraries"`
-	Samples   map[string]map[string][]sample   `json:"samples"` // workload → library → one per round
-	Idle      map[string]map[string][]idleStat `json:"idle"`    // "off"/"on" → library → one per round
-	Node      map[string][]sample              `json:"node"`    // workload → one per round
+	Libraries []string                         `json:"libraries"`          // measured on every workload
+	Variants  []string                         `json:"variants,omitempty"` // measured only where library.only says
+	Samples   map[string]map[string][]sample   `json:"samples"`            // workload → library → one per round
+	Idle      map[string]map[string][]idleStat `json:"idle"`               // "off"/"on" → library → one per round
+	Node      map[string][]sample              `json:"node"`               // workload → one per round
 	NodeExt   map[string]string                `json:"node_extensions"`
 	WASM      map[string]map[string][]sample   `json:"wasm"` // workload → "browserws (wasm)"/"JavaScript" → one per round
 	Errors    []string                         `json:"errors"`
@@ -118,12 +143,15 @@ func main() {
 	}
 	if *flagQuick {
 		rttSizes = []int{16, 64 << 10}
-		streamSizes = []int{1 << 10}
+		recvSizes = []int{1 << 10, 1 << 20}
+		sendSizes = []int{1 << 10}
+		inProcRTTSizes = []int{16}
+		inProcStreamSizes = []int{1 << 10}
 	}
 	if *flagRun != "" {
 		re := regexp.MustCompile(*flagRun)
 		rttSizes = slices.DeleteFunc(rttSizes, func(s int) bool {
-			return !re.MatchString(workload{"rtt", s, false}.String()) && !re.MatchString(workload{"rtt", s, true}.String())
+			return !re.MatchString(workload{Kind: "rtt", Size: s}.String()) && !re.MatchString(workload{Kind: "rtt", Size: s, Compress: true}.String())
 		})
 	}
 	if *flagLibs != "" {
@@ -134,6 +162,13 @@ func main() {
 	srv := startServer()
 	defer srv.stop()
 	fmt.Fprintf(os.Stderr, "echo server at %s\n", srv.url)
+	var inProcURL string
+	if *flagInProc {
+		ip := startInProcServer()
+		defer ip.Close()
+		inProcURL = "ws" + strings.TrimPrefix(ip.URL, "http")
+		fmt.Fprintf(os.Stderr, "in-process echo server at %s\n", inProcURL)
+	}
 
 	res := &results{
 		Machine: machine(),
@@ -145,16 +180,27 @@ func main() {
 		WASM:    map[string]map[string][]sample{},
 	}
 	for _, l := range libraries {
-		res.Libraries = append(res.Libraries, l.name)
+		if l.only == nil {
+			res.Libraries = append(res.Libraries, l.name)
+		} else {
+			res.Variants = append(res.Variants, l.name)
+		}
+	}
+	add := func(kind string, sizes []int, compress, inProc bool) {
+		for _, s := range sizes {
+			res.Workloads = append(res.Workloads, workload{Kind: kind, Size: s, Compress: compress, InProc: inProc})
+		}
 	}
 	for _, compress := range []bool{false, true} {
-		for _, s := range rttSizes {
-			res.Workloads = append(res.Workloads, workload{"rtt", s, compress})
-		}
-		for _, kind := range []string{"recv", "send"} {
-			for _, s := range streamSizes {
-				res.Workloads = append(res.Workloads, workload{kind, s, compress})
-			}
+		add("rtt", rttSizes, compress, false)
+		add("recv", recvSizes, compress, false)
+		add("send", sendSizes, compress, false)
+	}
+	if *flagInProc {
+		for _, compress := range []bool{false, true} {
+			add("rtt", inProcRTTSizes, compress, true)
+			add("recv", inProcStreamSizes, compress, true)
+			add("send", inProcStreamSizes, compress, true)
 		}
 	}
 	var node *nodeRunner
@@ -165,7 +211,13 @@ func main() {
 		re := regexp.MustCompile(*flagRun)
 		res.Workloads = slices.DeleteFunc(res.Workloads, func(w workload) bool { return !re.MatchString(w.String()) })
 	}
-	runNative(srv.url, res, func(r int) {
+	base := func(w workload) string {
+		if w.InProc {
+			return inProcURL
+		}
+		return srv.url
+	}
+	runNative(base, res, func(r int) {
 		if node != nil {
 			node.round(r, res)
 		}
@@ -201,15 +253,19 @@ func main() {
 	}
 }
 
-// runNative measures every library on every workload: a calibration pass, then
-// count rounds in which the libraries take turns, in a rotating order. At the end
-// of each round it calls also(round), for Node's measurements.
-func runNative(base string, res *results, also func(int)) {
+// runNative measures every library on every workload it measures (l.measures): a
+// calibration pass, then count rounds in which the libraries take turns, in a
+// rotating order. base gives the echo server's URL for a workload. At the end of
+// each round it calls also(round), for Node's measurements.
+func runNative(base func(workload) string, res *results, also func(int)) {
 	conns := map[workload]map[string]conn{}
 	for _, w := range res.Workloads {
 		conns[w] = map[string]conn{}
 		for _, l := range libraries {
-			c, err := l.dial(base+w.path(), w.Compress)
+			if !l.measures(w) {
+				continue
+			}
+			c, err := l.dial(base(w)+w.path(), w.Compress)
 			if err != nil {
 				fatalf("%s: dialing %s: %v", l.name, w.path(), err)
 			}
@@ -229,6 +285,9 @@ func runNative(base string, res *results, also func(int)) {
 	for _, w := range res.Workloads {
 		ops[w] = map[string]int{}
 		for _, l := range libraries {
+			if !l.measures(w) {
+				continue
+			}
 			n := 1
 			for {
 				s, err := measure(conns[w][l.name], w, n)
@@ -274,6 +333,9 @@ func runNative(base string, res *results, also func(int)) {
 			}
 			for i := range libraries {
 				l := libraries[(i+r)%len(libraries)]
+				if !l.measures(w) {
+					continue
+				}
 				s, err := measure(conns[w][l.name], w, ops[w][l.name])
 				if err != nil {
 					fatalf("%s %v: %v", l.name, w, err)
@@ -287,7 +349,9 @@ func runNative(base string, res *results, also func(int)) {
 }
 
 // measure runs n operations of w on c and returns the cost of one. Allocation
-// counts are the whole process's: the server runs in another one.
+// counts are the whole process's: they are the client's alone when the server runs
+// in another process, and include the server's work for in-process workloads (the
+// same work for every library, so differences between libraries still hold).
 func measure(c conn, w workload, n int) (sample, error) {
 	runtime.GC()
 	var m0, m1 runtime.MemStats
@@ -343,11 +407,16 @@ func sizeName(n int) string {
 	return fmt.Sprintf("%d B", n)
 }
 
+// joinArgs writes args as a shell would need them: an empty argument, or one with
+// a space or a quote in it, in single quotes (so that an empty -md stays visible).
 func joinArgs(args []string) string {
 	s := ""
 	for i, a := range args {
 		if i > 0 {
 			s += " "
+		}
+		if a == "" || strings.ContainsAny(a, " '\"*|()") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
 		s += a
 	}

@@ -16,7 +16,8 @@ import (
 var nodeScript []byte
 
 // nodeRunner runs node/bench.mjs against the same echo server, on the same
-// workloads, once in each round of the native measurements.
+// workloads (those with the server in a child process), once in each round of
+// the native measurements.
 type nodeRunner struct {
 	dir, script string
 	cfgJSON     []byte
@@ -43,7 +44,7 @@ func newNodeRunner(base string, res *results) *nodeRunner {
 		TargetMS  float64        `json:"target_ms"`
 		Workloads []nodeWorkload `json:"workloads"`
 	}{Base: base, TargetMS: float64(*flagTime) / float64(time.Millisecond)}
-	for _, w := range res.Workloads {
+	for _, w := range childWorkloads(res.Workloads) {
 		cfg.Workloads = append(cfg.Workloads, nodeWorkload{w.String(), w})
 	}
 	cfgJSON, _ := json.Marshal(cfg)

@@ -29,7 +29,7 @@ func plotRTT(res *results, path string) error {
 
 	series := func(get func(w workload) []sample) plotter.XYs {
 		var xys plotter.XYs
-		for _, w := range res.Workloads {
+		for _, w := range childWorkloads(res.Workloads) {
 			if w.Kind != "rtt" || w.Compress {
 				continue
 			}

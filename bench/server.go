@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -21,7 +22,8 @@ import (
 
 // The echo server every client of every library talks to: github.com/coder/websocket
 // on loopback, in a process of its own, so that the client process measures only the
-// client's time, allocations and memory. Its paths:
+// client's time, allocations and memory (and, for the in-process workloads, the same
+// handler in the client's process: startInProcServer). Its paths:
 //
 //	/echo  sends every message back, with the same type
 //	/push  on a text message "n size", sends n binary messages of size bytes
@@ -132,6 +134,14 @@ func handle(w http.ResponseWriter, r *http.Request) {
 // bufPool holds the copy buffers of the echo and sink loops: an idle connection
 // holds none.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// startInProcServer serves the same handler from a listener inside this process,
+// on 127.0.0.1 — the setting of a Go integration test that starts its server with
+// httptest — for the "in-process" workloads. Its URL is http://127.0.0.1:port.
+// Client and server then share the process's CPUs (GOMAXPROCS) and scheduler, so a
+// goroutine hand-off on the client's side competes with the server's goroutines:
+// this is where such hand-offs cost most.
+func startInProcServer() *httptest.Server { return httptest.NewServer(http.HandlerFunc(handle)) }
 
 // serverProcess is the echo server, run as a child process of the bench binary.
 type serverProcess struct {

@@ -16,8 +16,9 @@ import (
 
 // runWASM runs the test in wasm/ in headless Chromium (through the repository's
 // wasmbrowsertest wrapper, .ci/wasm/go_js_wasm_chromium) against the same echo
-// server: it measures the same work through this package compiled to WASM and
-// through plain JavaScript in the same page, interleaved, count rounds.
+// server, on the child-process workloads: it measures the same work through this
+// package compiled to WASM and through plain JavaScript in the same page,
+// interleaved, count rounds.
 func runWASM(base string, res *results) {
 	fail := func(err error) { res.Errors = append(res.Errors, "wasm: "+err.Error()) }
 	root, err := filepath.Abs("..")
@@ -46,7 +47,7 @@ func runWASM(base string, res *results) {
 		TargetMS  float64        `json:"target_ms"`
 		Workloads []wasmWorkload `json:"workloads"`
 	}{Count: *flagCount, TargetMS: float64(*flagTime) / float64(time.Millisecond)}
-	for _, w := range res.Workloads {
+	for _, w := range childWorkloads(res.Workloads) {
 		cfg.Workloads = append(cfg.Workloads, wasmWorkload{w.String(), w})
 	}
 	cfgJSON, _ := json.Marshal(cfg)

@@ -75,8 +75,15 @@ func (t *nativeTransport) readMessage(conn *ws.Conn) (it item, err error) {
 	it = item{kind: itemMessage, text: typ == ws.MessageText}
 	size := t.frames.sizes.pop()
 	switch {
-	case size < 0 || size > exactAlloc:
-		it.data, err = readGrowing(r, max(size, 512))
+	case size > exactAlloc:
+		it.data, err = readGrowing(r, make([]byte, 0, exactAlloc))
+		return it, err
+	case size < 0:
+		// Fragmented or compressed: start in the event's own 512 bytes, as
+		// io.ReadAll starts with 512, and grow from there.
+		m := &smallMessage[[512]byte]{}
+		it.ev, it.blob = &m.ev, &m.blob
+		it.data, err = readGrowing(r, m.buf[:0])
 		return it, err
 	case size <= 64:
 		m := &smallMessage[[64]byte]{}
@@ -101,9 +108,8 @@ func (t *nativeTransport) readMessage(conn *ws.Conn) (it item, err error) {
 	return it, nil
 }
 
-// readGrowing reads r to its end into a buffer that starts at size bytes.
-func readGrowing(r io.Reader, size int64) ([]byte, error) {
-	b := make([]byte, 0, size)
+// readGrowing reads r to its end into b, growing it as needed.
+func readGrowing(r io.Reader, b []byte) ([]byte, error) {
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]

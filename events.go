@@ -1,8 +1,9 @@
 package websocket
 
 import (
-	"sync"
 	"time"
+
+	"github.com/browserws/websocket/internal/listeners"
 )
 
 // Event types, the values of Event.Type.
@@ -100,78 +101,14 @@ type ListenerOptions struct {
 // RemoveEventListener. (Go functions cannot be compared, so the registration
 // stands for JavaScript's (type, callback) pair.)
 type Registration struct {
-	typ     string
-	l       EventListener
-	once    bool
-	removed bool // guarded by the registry's mutex
+	e *listeners.Entry[EventListener]
 }
 
-// registry holds a socket's listeners in registration order. The on* handler of
-// each type is an entry like any other, kept at the place where it was first set,
-// as with JavaScript's event handler attributes.
-type registry struct {
-	mu      sync.Mutex
-	entries []*Registration
-	attr    [4]*Registration // the on* handlers, by attrIndex
-	added   chan struct{}    // closed and replaced when a listener is added; nil until asked for
-}
+// registry holds a socket's listeners in registration order (internal/listeners,
+// shared with package reconnecting).
+type registry = listeners.Registry[EventListener]
 
-// addedLocked wakes whoever waits for a new listener.
-func (r *registry) addedLocked() {
-	if r.added != nil {
-		close(r.added)
-		r.added = nil
-	}
-}
-
-// has reports whether a listener of typ is registered and, if not, returns a
-// channel that is closed when one may have been added.
-func (r *registry) has(typ string) (bool, <-chan struct{}) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, e := range r.entries {
-		if e.typ == typ {
-			return true, nil
-		}
-	}
-	if r.added == nil {
-		r.added = make(chan struct{})
-	}
-	return false, r.added
-}
-
-func (r *registry) add(l EventListener, once bool) *Registration {
-	reg := &Registration{typ: l.EventType(), l: l, once: once}
-	r.mu.Lock()
-	r.entries = append(r.entries, reg)
-	r.addedLocked()
-	r.mu.Unlock()
-	return reg
-}
-
-func (r *registry) remove(reg *Registration) {
-	if reg == nil {
-		return
-	}
-	r.mu.Lock()
-	r.removeLocked(reg)
-	r.mu.Unlock()
-}
-
-func (r *registry) removeLocked(reg *Registration) {
-	if reg.removed {
-		return
-	}
-	reg.removed = true
-	for i, e := range r.entries {
-		if e == reg {
-			r.entries = append(r.entries[:i:i], r.entries[i+1:]...)
-			break
-		}
-	}
-}
-
-// attrIndex is the place of the on<typ> handler in registry.attr.
+// attrIndex is the place of the on<typ> handler among the registry's attributes.
 func attrIndex(typ string) int {
 	switch typ {
 	case TypeOpen:
@@ -184,65 +121,5 @@ func attrIndex(typ string) int {
 	return 3 // TypeClose
 }
 
-// setAttr sets the on<typ> handler: l nil removes it; a new non-nil l replaces
-// the old one in its place.
-func (r *registry) setAttr(typ string, l EventListener) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	i := attrIndex(typ)
-	cur := r.attr[i]
-	if l == nil {
-		if cur != nil {
-			r.removeLocked(cur)
-			r.attr[i] = nil
-		}
-		return
-	}
-	if cur != nil {
-		cur.l = l
-		return
-	}
-	reg := &Registration{typ: typ, l: l}
-	r.attr[i] = reg
-	r.entries = append(r.entries, reg)
-	r.addedLocked()
-}
-
-// dispatch calls the listeners of typ registered now, in order. A listener removed
-// by an earlier one in the same dispatch is not called; one added is not either,
-// as in the DOM.
-func (r *registry) dispatch(typ string, ev any) {
-	r.mu.Lock()
-	var stack [8]*Registration
-	list := stack[:0]
-	for _, e := range r.entries {
-		if e.typ == typ {
-			list = append(list, e)
-		}
-	}
-	r.mu.Unlock()
-	for _, e := range list {
-		r.mu.Lock()
-		if e.removed {
-			r.mu.Unlock()
-			continue
-		}
-		if e.once {
-			r.removeLocked(e)
-		}
-		l := e.l
-		r.mu.Unlock()
-		l.dispatch(ev)
-	}
-}
-
-// clear drops every listener, so that a closed socket holds on to no user code.
-func (r *registry) clear() {
-	r.mu.Lock()
-	for _, e := range r.entries {
-		e.removed = true
-	}
-	r.entries = nil
-	r.attr = [4]*Registration{}
-	r.mu.Unlock()
-}
+// callListener is the registry's dispatch function.
+func callListener(l EventListener, ev any) { l.dispatch(ev) }

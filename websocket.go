@@ -33,6 +33,7 @@
 package websocket
 
 import (
+	"github.com/browserws/websocket/internal/listeners"
 	"net/http"
 	"strconv"
 	"sync"
@@ -133,12 +134,10 @@ type WebSocket struct {
 	extensions string
 	binaryType BinaryType
 
-	// The setup window: until setupDeadline, or until Done is called, an event
-	// that finds no listener of its type waits for one instead of being dropped.
-	setupDeadline time.Time
-	setupOver     atomic.Bool
-	setupEnd      chan struct{}
-	setupEndOnce  sync.Once
+	// The setup window: for setupWindow after New, or until Done is called, an
+	// event that finds no listener of its type waits for one instead of being
+	// dropped.
+	setup listeners.SetupWindow
 
 	buffered  atomic.Uint64
 	sendq     sendQueue
@@ -184,7 +183,6 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 		opts:       *o,
 		binaryType: BinaryTypeBlob,
 		done:       make(chan struct{}),
-		setupEnd:   make(chan struct{}),
 	}
 	ws.opts.Protocols = ws.protocols
 	ws.events.init(ws.dispatchLoop)
@@ -196,7 +194,7 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 	ws.OnMessage(o.OnMessage)
 	ws.OnError(o.OnError)
 	ws.OnClose(o.OnClose)
-	ws.setupDeadline = time.Now().Add(setupWindow)
+	ws.setup.Start(setupWindow)
 	ws.tr.start()
 	return ws, nil
 }
@@ -265,83 +263,31 @@ func (ws *WebSocket) Done() <-chan struct{} {
 // finished, and Go code that sets handlers right after New must see the same.
 const setupWindow = 250 * time.Millisecond
 
-func (ws *WebSocket) endSetup() {
-	ws.setupEndOnce.Do(func() {
-		ws.setupOver.Store(true)
-		close(ws.setupEnd)
-	})
-}
+func (ws *WebSocket) endSetup() { ws.setup.End() }
 
-// awaitListener is called by the dispatcher before an event of typ: during the
+// awaitListener is called before an event of typ is dispatched: during the
 // setup window, if no listener of typ is registered yet, it waits until one is,
 // the window ends, or Done is called.
-func (ws *WebSocket) awaitListener(typ string) {
-	if ws.setupOver.Load() {
-		return
-	}
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for {
-		ok, added := ws.listeners.has(typ)
-		left := time.Until(ws.setupDeadline)
-		if left <= 0 {
-			ws.setupOver.Store(true) // later events skip the registry's lock
-		}
-		if ok || left <= 0 {
-			return
-		}
-		if timer == nil {
-			timer = time.NewTimer(left)
-		}
-		select {
-		case <-added:
-		case <-ws.setupEnd:
-			return
-		case <-timer.C:
-			ws.setupOver.Store(true)
-			return
-		}
-	}
-}
+func (ws *WebSocket) awaitListener(typ string) { listeners.Await(&ws.setup, &ws.listeners, typ) }
 
 // OnOpen sets the onopen handler; nil removes it.
 func (ws *WebSocket) OnOpen(fn func(*Event)) {
-	if fn == nil {
-		ws.listeners.setAttr(TypeOpen, nil)
-		return
-	}
-	ws.listeners.setAttr(TypeOpen, OpenListener(fn))
+	ws.listeners.SetAttr(attrIndex(TypeOpen), TypeOpen, OpenListener(fn), fn != nil)
 }
 
 // OnMessage sets the onmessage handler; nil removes it.
 func (ws *WebSocket) OnMessage(fn func(*MessageEvent)) {
-	if fn == nil {
-		ws.listeners.setAttr(TypeMessage, nil)
-		return
-	}
-	ws.listeners.setAttr(TypeMessage, MessageListener(fn))
+	ws.listeners.SetAttr(attrIndex(TypeMessage), TypeMessage, MessageListener(fn), fn != nil)
 }
 
 // OnError sets the onerror handler; nil removes it.
 func (ws *WebSocket) OnError(fn func(*Event)) {
-	if fn == nil {
-		ws.listeners.setAttr(TypeError, nil)
-		return
-	}
-	ws.listeners.setAttr(TypeError, ErrorListener(fn))
+	ws.listeners.SetAttr(attrIndex(TypeError), TypeError, ErrorListener(fn), fn != nil)
 }
 
 // OnClose sets the onclose handler; nil removes it.
 func (ws *WebSocket) OnClose(fn func(*CloseEvent)) {
-	if fn == nil {
-		ws.listeners.setAttr(TypeClose, nil)
-		return
-	}
-	ws.listeners.setAttr(TypeClose, CloseListener(fn))
+	ws.listeners.SetAttr(attrIndex(TypeClose), TypeClose, CloseListener(fn), fn != nil)
 }
 
 // AddEventListener adds l to the listeners of its event type, after those already
@@ -361,13 +307,17 @@ func (ws *WebSocket) AddEventListener(l EventListener, opts ...ListenerOptions) 
 	for _, o := range opts {
 		once = once || o.Once
 	}
-	return ws.listeners.add(l, once)
+	return &Registration{ws.listeners.Add(l.EventType(), l, once)}
 }
 
 // RemoveEventListener removes a listener added by AddEventListener. Removing it
 // twice, or removing nil, does nothing. A listener removed during a dispatch is not
 // called for that event any more.
-func (ws *WebSocket) RemoveEventListener(r *Registration) { ws.listeners.remove(r) }
+func (ws *WebSocket) RemoveEventListener(r *Registration) {
+	if r != nil {
+		ws.listeners.Remove(r.e)
+	}
+}
 
 // Send queues data for sending and returns without waiting for the network, like
 // JavaScript's ws.send(data). data is a string (a text message; bytes that are not
@@ -521,7 +471,7 @@ func (ws *WebSocket) handle(it item) (last bool) {
 		}
 		ws.state, ws.protocol, ws.extensions = Open, it.protocol, it.extensions
 		ws.mu.Unlock()
-		ws.listeners.dispatch(TypeOpen, &Event{Type: TypeOpen, Target: ws, TimeStamp: time.Now()})
+		ws.listeners.Dispatch(TypeOpen, &Event{Type: TypeOpen, Target: ws, TimeStamp: time.Now()}, callListener)
 	case itemMessage:
 		ws.awaitListener(TypeMessage)
 		ws.mu.Lock()
@@ -530,7 +480,7 @@ func (ws *WebSocket) handle(it item) (last bool) {
 		if state != Open { // messages that arrive while CLOSING are dropped, as in browsers
 			return false
 		}
-		ws.listeners.dispatch(TypeMessage, ws.messageEvent(it, bt))
+		ws.listeners.Dispatch(TypeMessage, ws.messageEvent(it, bt), callListener)
 	case itemClosed:
 		if it.err != nil {
 			ws.awaitListener(TypeError)
@@ -541,13 +491,13 @@ func (ws *WebSocket) handle(it item) (last bool) {
 		ws.mu.Unlock()
 		now := time.Now()
 		if it.err != nil {
-			ws.listeners.dispatch(TypeError, &Event{Type: TypeError, Target: ws, TimeStamp: now, Err: it.err})
+			ws.listeners.Dispatch(TypeError, &Event{Type: TypeError, Target: ws, TimeStamp: now, Err: it.err}, callListener)
 		}
-		ws.listeners.dispatch(TypeClose, &CloseEvent{
+		ws.listeners.Dispatch(TypeClose, &CloseEvent{
 			Event: Event{Type: TypeClose, Target: ws, TimeStamp: now},
 			Code:  it.code, Reason: it.reason, WasClean: it.clean,
-		})
-		ws.listeners.clear()
+		}, callListener)
+		ws.listeners.Clear()
 		ws.endSetup()
 		close(ws.done)
 		return true

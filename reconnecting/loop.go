@@ -148,10 +148,10 @@ func (rws *WebSocket) dial() (a *attempt, ce *websocket.CloseEvent, fatal bool) 
 func (rws *WebSocket) failAttempt(err error) *websocket.CloseEvent {
 	now := time.Now()
 	rws.awaitListener(websocket.TypeError)
-	rws.listeners.dispatch(websocket.TypeError, &websocket.Event{Type: websocket.TypeError, TimeStamp: now, Err: err})
+	rws.listeners.Dispatch(websocket.TypeError, &websocket.Event{Type: websocket.TypeError, TimeStamp: now, Err: err}, call)
 	ce := &websocket.CloseEvent{Event: websocket.Event{Type: websocket.TypeClose, TimeStamp: now}, Code: 1006}
 	rws.awaitListener(websocket.TypeClose)
-	rws.listeners.dispatch(websocket.TypeClose, ce)
+	rws.listeners.Dispatch(websocket.TypeClose, ce, call)
 	return ce
 }
 
@@ -163,7 +163,7 @@ func (rws *WebSocket) connect(url string) (*attempt, error) {
 	o.OnOpen = func(e *websocket.Event) { rws.connOpened(a, e) }
 	o.OnMessage = func(e *websocket.MessageEvent) {
 		rws.awaitListener(websocket.TypeMessage)
-		rws.listeners.dispatch(websocket.TypeMessage, e)
+		rws.listeners.Dispatch(websocket.TypeMessage, e, call)
 	}
 	o.OnError = func(e *websocket.Event) {
 		if a.timedOut.Load() {
@@ -172,7 +172,7 @@ func (rws *WebSocket) connect(url string) (*attempt, error) {
 			e = &ev
 		}
 		rws.awaitListener(websocket.TypeError)
-		rws.listeners.dispatch(websocket.TypeError, e)
+		rws.listeners.Dispatch(websocket.TypeError, e, call)
 	}
 	o.OnClose = func(e *websocket.CloseEvent) {
 		rws.mu.Lock()
@@ -180,7 +180,7 @@ func (rws *WebSocket) connect(url string) (*attempt, error) {
 		rws.mu.Unlock()
 		a.closeEv = e
 		rws.awaitListener(websocket.TypeClose)
-		rws.listeners.dispatch(websocket.TypeClose, e)
+		rws.listeners.Dispatch(websocket.TypeClose, e, call)
 	}
 	conn, err := websocket.NewWithOptions(url, &o)
 	if err != nil {
@@ -216,7 +216,7 @@ func (rws *WebSocket) connOpened(a *attempt, e *websocket.Event) {
 	rws.sendMu.Unlock()
 	close(a.opened)
 	rws.awaitListener(websocket.TypeOpen)
-	rws.listeners.dispatch(websocket.TypeOpen, e)
+	rws.listeners.Dispatch(websocket.TypeOpen, e, call)
 }
 
 func (rws *WebSocket) isClosed() bool {
@@ -239,7 +239,7 @@ func (rws *WebSocket) finish() {
 	rws.finished, rws.conn, rws.direct = true, nil, nil
 	rws.mu.Unlock()
 	rws.cancel()
-	rws.listeners.clear()
+	rws.listeners.Clear()
 	rws.endSetup()
 	close(rws.done)
 }

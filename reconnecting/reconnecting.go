@@ -4,9 +4,9 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/internal/listeners"
 )
 
 // WebSocket is a WebSocket that reconnects: the methods and events of
@@ -18,9 +18,9 @@ type WebSocket struct {
 	s         settings
 	listeners registry
 
-	setupDeadline time.Time
-	setupEnd      chan struct{}
-	setupOnce     sync.Once
+	// The setup window, as package websocket's: listeners set right after New
+	// see the first events.
+	setup listeners.SetupWindow
 
 	// sendMu orders Send with the flush of the queue into a new connection, so
 	// that queued messages go first. It is never taken by the connections'
@@ -74,7 +74,6 @@ func New(url string, o *Options) (*WebSocket, error) {
 		kick:       make(chan struct{}, 1),
 		stop:       make(chan struct{}),
 		done:       make(chan struct{}),
-		setupEnd:   make(chan struct{}),
 	}
 	rws.o.Protocols = append([]string(nil), o.Protocols...)
 	rws.ctx, rws.cancel = context.WithCancel(context.Background())
@@ -82,7 +81,7 @@ func New(url string, o *Options) (*WebSocket, error) {
 	rws.OnMessage(o.OnMessage)
 	rws.OnError(o.OnError)
 	rws.OnClose(o.OnClose)
-	rws.setupDeadline = time.Now().Add(setupWindow)
+	rws.setup.Start(setupWindow)
 	var first *attempt
 	if !o.StartClosed && o.URLProvider == nil {
 		// The first connection is made here, so that its errors are New's.
@@ -202,44 +201,28 @@ func (rws *WebSocket) Done() <-chan struct{} {
 	return rws.done
 }
 
-func (rws *WebSocket) endSetup() { rws.setupOnce.Do(func() { close(rws.setupEnd) }) }
+func (rws *WebSocket) endSetup() { rws.setup.End() }
 
 // OnOpen sets the onopen handler, called for every connection's "open"; nil
 // removes it.
 func (rws *WebSocket) OnOpen(fn func(*websocket.Event)) {
-	var l websocket.EventListener
-	if fn != nil {
-		l = websocket.OpenListener(fn)
-	}
-	rws.listeners.setAttr(websocket.TypeOpen, l)
+	rws.listeners.SetAttr(0, websocket.TypeOpen, websocket.OpenListener(fn), fn != nil)
 }
 
 // OnMessage sets the onmessage handler; nil removes it.
 func (rws *WebSocket) OnMessage(fn func(*websocket.MessageEvent)) {
-	var l websocket.EventListener
-	if fn != nil {
-		l = websocket.MessageListener(fn)
-	}
-	rws.listeners.setAttr(websocket.TypeMessage, l)
+	rws.listeners.SetAttr(1, websocket.TypeMessage, websocket.MessageListener(fn), fn != nil)
 }
 
 // OnError sets the onerror handler; nil removes it.
 func (rws *WebSocket) OnError(fn func(*websocket.Event)) {
-	var l websocket.EventListener
-	if fn != nil {
-		l = websocket.ErrorListener(fn)
-	}
-	rws.listeners.setAttr(websocket.TypeError, l)
+	rws.listeners.SetAttr(2, websocket.TypeError, websocket.ErrorListener(fn), fn != nil)
 }
 
 // OnClose sets the onclose handler, called each time a connection ends; nil
 // removes it.
 func (rws *WebSocket) OnClose(fn func(*websocket.CloseEvent)) {
-	var l websocket.EventListener
-	if fn != nil {
-		l = websocket.CloseListener(fn)
-	}
-	rws.listeners.setAttr(websocket.TypeClose, l)
+	rws.listeners.SetAttr(3, websocket.TypeClose, websocket.CloseListener(fn), fn != nil)
 }
 
 // AddEventListener adds l after the listeners of its type already there, as
@@ -253,12 +236,16 @@ func (rws *WebSocket) AddEventListener(l websocket.EventListener, opts ...websoc
 	for _, o := range opts {
 		once = once || o.Once
 	}
-	return rws.listeners.add(l, once)
+	return &Registration{rws.listeners.Add(l.EventType(), l, once)}
 }
 
 // RemoveEventListener removes a listener added by AddEventListener; removing it
 // twice, or nil, does nothing.
-func (rws *WebSocket) RemoveEventListener(r *Registration) { rws.listeners.remove(r) }
+func (rws *WebSocket) RemoveEventListener(r *Registration) {
+	if r != nil {
+		rws.listeners.Remove(r.e)
+	}
+}
 
 // Send sends data (a string, []byte or *websocket.Blob, as websocket's Send) on
 // the open connection, or, while the socket is not OPEN, queues it: the queue is

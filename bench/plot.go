@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -14,6 +15,9 @@ import (
 // plotRTT draws the median round-trip time by message size (compression off) of
 // every client measured, on log-log axes, as a PNG.
 func plotRTT(res *results, path string) error {
+	if !slices.ContainsFunc(res.Workloads, func(w workload) bool { return w.Kind == "rtt" && !w.Compress && !w.InProc }) {
+		return nil // nothing to plot (-run left no round trip out)
+	}
 	p := plot.New()
 	p.Title.Text = "WebSocket echo round trip by message size (loopback, compression off; lower is better)"
 	p.X.Label.Text = "message size"

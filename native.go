@@ -226,34 +226,21 @@ type endBody struct {
 	ended  *atomic.Bool
 	frames *serverFrames
 	out    clientFrames
+	held   []byte // the server's close frame, to hand to coder/websocket (readFrames)
+	err    error  // the read error to return once held is empty
 }
 
 // Write lets clientFrames restore a close code in the close frame it echoes.
 func (b *endBody) Write(p []byte) (int, error) { return b.ReadWriteCloser.Write(b.out.fix(p)) }
 
-// Read also hands what it read to the frame checks, and ends the stream before a
-// frame that breaks a rule.
-func (b *endBody) Read(p []byte) (int, error) {
-	if !b.frames.ready.Load() {
-		// coder/websocket reads the body of a refused answer for its error text, for
-		// up to 3 s when a server keeps the connection; a browser fails at once.
-		return 0, io.EOF
-	}
-	if bad, after := b.frames.broken(); bad != nil && !after {
-		b.ended.Store(true)
-		return 0, bad
-	}
-	n, err := b.ReadWriteCloser.Read(p)
-	if n > 0 {
-		n = b.frames.scan(p[:n])
-		if bad, after := b.frames.broken(); n == 0 && bad != nil && !after {
-			err = bad
-		}
-	}
-	if err != nil {
-		b.ended.Store(true)
-	}
-	return n, err
+// Read also hands what it read to the frame checks (native_frames.go).
+func (b *endBody) Read(p []byte) (int, error) { return b.readFrames(p) }
+
+// Close first waits for the end of the connection after a closing handshake
+// (native_frames.go).
+func (b *endBody) Close() error {
+	b.linger()
+	return b.ReadWriteCloser.Close()
 }
 
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -140,6 +140,7 @@ type serverFrames struct {
 
 	// The server's close frame: its bytes so far, how many payload bytes are
 	// still to come, and whether it is complete (and not yet handed over).
+	inClose    bool // the close frame has begun: nothing from it on goes to coder/websocket as read
 	closeFrame []byte
 	closeSize  int // bytes of the close frame's header
 	closeLeft  uint64
@@ -161,6 +162,12 @@ const rewrittenCode = 4999
 func (f *serverFrames) scan(p []byte) int {
 	keep := len(p)
 	for i := 0; i < len(p); {
+		if f.closeLeft == 0 && f.r.left == 0 && f.r.hn == 0 && p[i]&0x0f == 8 {
+			f.inClose = true
+		}
+		if f.inClose {
+			keep = min(keep, i) // the close frame goes to coder/websocket whole, later
+		}
 		if f.closeLeft > 0 {
 			n := min(f.closeLeft, uint64(len(p)-i))
 			f.closeFrame = append(f.closeFrame, p[i:i+int(n)]...)
@@ -177,9 +184,6 @@ func (f *serverFrames) scan(p []byte) int {
 			f.r.left -= n
 			i += int(n)
 			continue
-		}
-		if f.r.hn == 0 && p[i]&0x0f == 8 && !f.seenClose.Load() {
-			keep = min(keep, i) // the close frame goes to coder/websocket whole, later
 		}
 		j, h, ok := f.r.next(p, i)
 		if !ok {

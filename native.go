@@ -45,6 +45,8 @@ type nativeTransport struct {
 	connEnded atomic.Bool
 	// frames checks the server's frames as they are read (native_frames.go).
 	frames serverFrames
+	// rw puts the handshake in Chromium's words (native_offer.go).
+	rw handshakeRewrite
 }
 
 func newTransport(s *WebSocket) (transport, error) {
@@ -130,6 +132,7 @@ func (t *nativeTransport) run() {
 // dial makes the opening handshake and checks what browsers check on top of what
 // coder/websocket does.
 func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, err error) {
+	defer func() { err = nameURL(t.ws.url.href, err) }()
 	if err := checkPort(t.ws.url.origin); err != nil {
 		return nil, "", "", err
 	}
@@ -144,8 +147,17 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	client, own := httpClient(o.HTTPClient)
-	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames}
+	// One handshake per endpoint at a time (native_handshake_limit.go).
+	slot := &handshakeSlot{ctx: ctx}
+	defer slot.release()
+	client, own := httpClient(o.HTTPClient, slot)
+	if own == nil {
+		if err := slot.lockURL(ctx, t.ws.url.href); err != nil {
+			return nil, "", "", err
+		}
+	}
+	t.rw.compress = !o.DisableCompression
+	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames, rw: &t.rw}
 	if own != nil {
 		// Connections of a failed handshake would otherwise idle in the pool.
 		defer own.CloseIdleConnections()
@@ -155,16 +167,15 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		mode = ws.CompressionDisabled
 	}
 	conn, resp, err := ws.Dial(ctx, t.ws.url.href, &ws.DialOptions{
-		HTTPClient:      client,
-		HTTPHeader:      o.Header,
-		Subprotocols:    o.Protocols,
-		CompressionMode: mode,
+		HTTPClient:           client,
+		HTTPHeader:           o.Header,
+		Subprotocols:         o.Protocols,
+		CompressionMode:      mode,
+		CompressionThreshold: flateThreshold,
 	})
+	slot.release()
 	if err != nil {
-		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-			return nil, "", "", fmt.Errorf("websocket: handshake refused with HTTP status %d: %w", resp.StatusCode, err)
-		}
-		return nil, "", "", err
+		return nil, "", "", handshakeFailure(t.ws.url.href, resp, err)
 	}
 	t.frames.ready.Store(true)
 	protocol = conn.Subprotocol()
@@ -179,16 +190,17 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		conn.CloseNow()
 		return nil, "", "", err
 	}
-	if err := checkDeflateResponse(resp.Header.Values("Sec-WebSocket-Extensions")); err != nil {
+	if err := checkDeflateResponse(t.rw.answer); err != nil {
 		conn.CloseNow()
 		return nil, "", "", err
 	}
-	return conn, protocol, resp.Header.Get("Sec-WebSocket-Extensions"), nil
+	return conn, protocol, t.rw.extensions(), nil
 }
 
 // httpClient returns the client for the handshake: the user's, or one of the
-// socket's own (returned as own, to be cleaned up), never following redirects.
-func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
+// socket's own (returned as own, to be cleaned up) that dials through slot,
+// never following redirects.
+func httpClient(user *http.Client, slot *handshakeSlot) (c *http.Client, own *http.Transport) {
 	if user != nil {
 		c := *user
 		c.CheckRedirect = noRedirects
@@ -196,6 +208,7 @@ func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
 	}
 	own = http.DefaultTransport.(*http.Transport).Clone()
 	own.DisableKeepAlives = true // a refused handshake's connection is not for reuse, as in browsers
+	own.DialContext = slot.dialContext
 	return &http.Client{Transport: own, CheckRedirect: noRedirects}, own
 }
 
@@ -205,6 +218,7 @@ type endTracker struct {
 	rt     http.RoundTripper
 	ended  *atomic.Bool
 	frames *serverFrames
+	rw     *handshakeRewrite
 }
 
 func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -212,7 +226,10 @@ func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	resp, err := rt.RoundTrip(r)
+	resp, err := rt.RoundTrip(e.rw.request(r))
+	if err == nil {
+		e.rw.response(resp)
+	}
 	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
 		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
 			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames, out: clientFrames{server: e.frames}}
@@ -296,7 +313,7 @@ func (t *nativeTransport) write(conn *ws.Conn) {
 		if m.text {
 			typ = ws.MessageText
 		}
-		err := conn.Write(ctx, typ, m.data)
+		err := writeMessage(ctx, conn, typ, m.data, t.rw.plainWrites())
 		t.ws.sent(len(m.data))
 		releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
 		if err != nil {

@@ -339,8 +339,8 @@ func (c *clientFrames) fix(p []byte) []byte {
 // checkDeflateResponse applies Chromium's rules to the server's
 // Sec-WebSocket-Extensions answer where coder/websocket is laxer: a
 // permessage-deflate parameter may appear once, the no_context_takeover ones take
-// no value, and server_max_window_bits takes a number from 8 to 15 without a
-// leading zero.
+// no value, and server_max_window_bits and client_max_window_bits (which the
+// offer, chromiumOffer, allows) take a number from 8 to 15 without a leading zero.
 func checkDeflateResponse(values []string) error {
 	for _, v := range values {
 		for _, ext := range strings.Split(v, ",") {
@@ -361,9 +361,9 @@ func checkDeflateResponse(values []string) error {
 					if hasValue {
 						return fmt.Errorf("websocket: the server gave the permessage-deflate parameter %s a value", name)
 					}
-				case "server_max_window_bits":
+				case "server_max_window_bits", "client_max_window_bits":
 					if n, err := strconv.Atoi(value); err != nil || n < 8 || n > 15 || value[0] == '0' || value[0] == '+' {
-						return fmt.Errorf("websocket: the server's server_max_window_bits %q is not from 8 to 15", value)
+						return fmt.Errorf("websocket: the server's %s %q is not from 8 to 15", name, value)
 					}
 				}
 			}

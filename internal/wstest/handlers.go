@@ -35,6 +35,10 @@ func newHandler() *handler {
 	m.HandleFunc("/fragdrop", h.fragDrop)
 	m.HandleFunc("/raw", h.raw)
 	m.HandleFunc("/late", h.late)
+	m.HandleFunc("/smallwindow", h.smallWindow)
+	m.HandleFunc("/requestheaders", h.requestHeaders)
+	m.HandleFunc("/auth", auth)
+	m.HandleFunc("/redirect", redirect)
 	return h
 }
 

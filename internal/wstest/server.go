@@ -54,6 +54,7 @@ func (s *Server) WSURL() string { return "ws" + s.URL[len("http"):] }
 type handler struct {
 	mux     *http.ServeMux
 	records *records
+	gates   *gates
 
 	mu    sync.Mutex
 	conns map[net.Conn]bool

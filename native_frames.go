@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	ws "github.com/coder/websocket"
 )
 
 // frameError is a rule of RFC 6455 a server broke, found by serverFrames.
@@ -137,6 +139,12 @@ type serverFrames struct {
 	r         headerReader
 	deflate   bool // permessage-deflate was negotiated: RSV1 may start a message
 	inMessage bool // a fragmented data message is under way
+	inflating bool // ... and it is compressed
+	// midClose is the server's close frame when it came inside a compressed
+	// message: coder/websocket v1.8.15 panics on that (it frees the inflater's
+	// window while still reading into it), so it never sees such a frame; the
+	// stream ends with closeInMessage instead, which finish reads as the close.
+	midClose *closeInMessage
 
 	// The server's close frame: its bytes so far, how many payload bytes are
 	// still to come, and whether it is complete (and not yet handed over).
@@ -227,6 +235,9 @@ func (f *serverFrames) check(h frameHeader) *frameError {
 		return errUnfinished
 	}
 	if !control {
+		if h.op != 0 {
+			f.inflating = h.rsv&4 != 0
+		}
 		f.inMessage = !h.fin
 		return nil
 	}
@@ -252,6 +263,9 @@ func (f *serverFrames) endClose() {
 	f.closeDone = true
 	payload := f.closeFrame[f.closeSize:]
 	if len(payload) < 2 {
+		if f.inMessage && f.inflating {
+			f.midClose = &closeInMessage{ws.CloseError{Code: ws.StatusNoStatusRcvd}}
+		}
 		return
 	}
 	code := int(payload[0])<<8 | int(payload[1])
@@ -263,6 +277,10 @@ func (f *serverFrames) endClose() {
 		f.bad.CompareAndSwap(nil, errCloseReasonUTF8)
 		return
 	}
+	if f.inMessage && f.inflating {
+		f.midClose = &closeInMessage{ws.CloseError{Code: ws.StatusCode(code), Reason: string(payload[2:])}}
+		return
+	}
 	if !coderAcceptsCode(code) {
 		f.origCode.Store(int32(code))
 		payload[0], payload[1] = rewrittenCode>>8, rewrittenCode&0xff
@@ -272,7 +290,7 @@ func (f *serverFrames) endClose() {
 // takeClose returns the server's close frame once it is complete and breaks no
 // rule, once; nil otherwise.
 func (f *serverFrames) takeClose() []byte {
-	if !f.closeDone || f.bad.Load() != nil && f.bad.Load() != errFrameAfterClose {
+	if !f.closeDone || f.midClose != nil || f.bad.Load() != nil && f.bad.Load() != errFrameAfterClose {
 		return nil
 	}
 	f.closeDone = false
@@ -372,6 +390,19 @@ func checkDeflateResponse(values []string) error {
 	return nil
 }
 
+// closeInMessage ends the stream coder/websocket reads when the server's close
+// frame came inside a compressed message (see serverFrames.midClose). It
+// unwraps to the close frame's CloseError, so that the socket closes cleanly
+// with the server's code, as in Chromium; unlike Chromium, no close frame is
+// echoed (coder/websocket's writer may be in the middle of a frame).
+type closeInMessage struct{ ce ws.CloseError }
+
+func (e *closeInMessage) Error() string {
+	return "websocket: the server's close frame came inside a compressed message: " + e.ce.Error()
+}
+
+func (e *closeInMessage) Unwrap() error { return e.ce }
+
 // closeLinger is how long the connection is read on after the server's close
 // frame for the server to end it, as Chromium does (2 s, then it ends the
 // connection itself): a frame that comes meanwhile fails the connection.
@@ -398,6 +429,9 @@ func (b *endBody) readFrames(p []byte) (int, error) {
 		}
 		if b.err != nil {
 			return 0, b.err
+		}
+		if b.frames.midClose != nil {
+			return 0, b.frames.midClose
 		}
 		n, err := b.ReadWriteCloser.Read(p)
 		if err != nil {

@@ -553,7 +553,7 @@ func fidelity() []Scenario {
 		{Name: "request headers the server sees, two protocols", Source: "rfc6455 4.1", URL: "{ws}/requestheaders",
 			Protocols: []string{"soap", "wamp"}, OnMessage: acts(closeCode(1000, ""))},
 		{Name: "server limits both windows to 12 bits", Source: "rfc7692", URL: "{ws}/smallwindow", AddID: true, CheckServer: true,
-			OnOpen: acts(attrs(), send("small"), send("{a*5000}"), send("{b*100}")),
+			OnOpen:    acts(attrs(), send("small"), send("{a*5000}"), send("{b*100}")),
 			OnMessage: acts(Action{Do: "closeCode", Code: 1000, If: "text:" + strings.Repeat("b", 100)})},
 	}
 	for _, c := range []struct {

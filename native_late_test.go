@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -39,7 +40,9 @@ func TestServerFramesWhateverTheTiming(t *testing.T) {
 		{"message then close, split inside the message", "8103616263", "880203e8", 100, false, []step{opened(), msg("text:abc"), closed(1000, "", true)}, 1000},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
+			if c.pauseMS > int(closeLinger/time.Millisecond) {
+				t.Parallel() // it takes closeLinger; the others run meanwhile, one at a time
+			}
 			id := fmt.Sprintf("late-%d", lateSeq.Add(1))
 			r := react{}
 			if c.closeAtOpen {

@@ -313,7 +313,7 @@ func (t *nativeTransport) write(conn *ws.Conn) {
 		if m.text {
 			typ = ws.MessageText
 		}
-		err := writeMessage(ctx, conn, typ, m.data, t.rw.plainWrites())
+		err := writeData(ctx, conn, typ, m.data, t.rw.plainWrites())
 		t.ws.sent(len(m.data))
 		releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
 		if err != nil {

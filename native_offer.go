@@ -20,7 +20,7 @@ import (
 const chromiumOffer = "permessage-deflate; client_max_window_bits"
 
 // flateThreshold is the size from which coder/websocket compresses a message
-// (its default with context takeover, passed explicitly so that writeMessage
+// (its default with context takeover, passed explicitly so that writeData
 // can rely on it).
 const flateThreshold = 128
 
@@ -122,11 +122,11 @@ func (h *handshakeRewrite) extensions() string {
 // window reads what any smaller one wrote).
 func (h *handshakeRewrite) plainWrites() bool { return h.clientWindow < 15 }
 
-// writeMessage writes one message: with conn.Write, or, when plain is set and
+// writeData writes one message: with conn.Write, or, when plain is set and
 // the message is big enough for coder/websocket to compress it, as a fragmented
 // message whose first fragment is below flateThreshold, which coder/websocket
 // never compresses (and then neither the fragments after it).
-func writeMessage(ctx context.Context, conn *ws.Conn, typ ws.MessageType, p []byte, plain bool) error {
+func writeData(ctx context.Context, conn *ws.Conn, typ ws.MessageType, p []byte, plain bool) error {
 	if !plain || len(p) < flateThreshold {
 		return conn.Write(ctx, typ, p)
 	}

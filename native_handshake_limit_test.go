@@ -3,6 +3,7 @@
 package websocket
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -107,7 +108,7 @@ func TestHandshakeTurnPassesOnFailure(t *testing.T) {
 
 func TestEndpointLocksFIFO(t *testing.T) {
 	var l = endpointLocks{held: map[string][]chan struct{}{}}
-	ctx := t.Context()
+	ctx := context.Background()
 	first, err := l.lock(ctx, "k")
 	if err != nil {
 		t.Fatal(err)

@@ -11,10 +11,11 @@ import (
 // late completes the handshake, writes the bytes of ?hex= (say, a close frame),
 // then those of ?late= (say, a data frame): in the same write when ?pause_ms= is
 // 0 or absent, else in a second write that long after the first. Meanwhile it
-// reads the client's frames and records (?id=) the close code the client sent;
-// it ends the connection once the client has ended it (or after 10 s). This is
-// how a server that sends a frame after its close frame looks to a client, with
-// every timing of the late bytes.
+// reads the client's frames and records (?id=) the close code the client sent.
+// It ends the connection, as a server does after the closing handshake, once it
+// has written both and the client's close frame has come (or the client has
+// gone; at most 10 s). This is how a server that sends a frame after its close
+// frame looks to a client, with every timing of the late bytes.
 func (h *handler) late(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	first, err1 := hex.DecodeString(q.Get("hex"))
@@ -46,9 +47,8 @@ func (h *handler) late(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// recordClientClose reads the client's frames until its close frame, records
-// the code (1005 for none; -1 and the error when the connection ended first),
-// then reads on until the client ends the connection.
+// recordClientClose reads the client's frames until its close frame and records
+// the code (1005 for none; -1 and the error when the connection ended first).
 func recordClientClose(h *handler, id string, r *bufio.Reader) {
 	for {
 		op, payload, err := readFrame(r)
@@ -62,12 +62,7 @@ func recordClientClose(h *handler, id string, r *bufio.Reader) {
 				rec = Record{Code: int(payload[0])<<8 | int(payload[1]), Reason: string(payload[2:])}
 			}
 			h.records.put(id, rec)
-			var buf [512]byte
-			for {
-				if _, err := r.Read(buf[:]); err != nil {
-					return
-				}
-			}
+			return
 		}
 	}
 }

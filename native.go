@@ -151,10 +151,8 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 	slot := &handshakeSlot{ctx: ctx}
 	defer slot.release()
 	client, own := httpClient(o.HTTPClient, slot)
-	if own == nil {
-		if err := slot.lockURL(ctx, t.ws.url.href); err != nil {
-			return nil, "", "", err
-		}
+	if err := slot.lock(ctx, t.ws.url.href, own != nil); err != nil {
+		return nil, "", "", err
 	}
 	t.rw.compress = !o.DisableCompression
 	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames, rw: &t.rw}

@@ -5,6 +5,7 @@ package websocket
 import (
 	"context"
 	"net"
+	"net/netip"
 	"net/url"
 	"sync"
 	"time"
@@ -76,6 +77,9 @@ func (l *endpointLocks) release(key string) {
 // handshake took, released together when the handshake ends.
 type handshakeSlot struct {
 	ctx     context.Context // the handshake's: waiting and dialing end with it
+	host    string          // the URL's host and port, and the addresses the host
+	port    string          // resolved to (lock), for dialContext
+	ips     []netip.Addr
 	mu      sync.Mutex
 	unlocks []func()
 	done    bool
@@ -110,10 +114,49 @@ func (s *handshakeSlot) release() {
 // dialer is what http.DefaultTransport dials with.
 var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 
-// dialContext is the DialContext of the socket's own transport: it resolves
-// the host and connects to its addresses in turn, each once no other handshake
-// to that address and port is in flight, and keeps the lock of the one it
-// connected to in the slot.
+// lock takes the socket's turn before its handshake starts, so that a socket
+// waiting for its turn holds nothing but its goroutine. With the socket's own
+// transport (resolve set) the key is the first address the URL's host resolves
+// to, and its port, and dialContext connects there; through the caller's
+// HTTPClient, whose dialing the package does not see, it is the URL's host and
+// port as written (a proxy, or the client's own resolver, decides where it
+// really goes).
+func (s *handshakeSlot) lock(ctx context.Context, href string, resolve bool) error {
+	u, err := url.Parse(href)
+	if err != nil {
+		return err
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "wss" {
+			port = "443"
+		}
+	}
+	key := net.JoinHostPort(host, port)
+	if resolve {
+		ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		if err != nil {
+			return err
+		}
+		if len(ips) == 0 {
+			return &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
+		}
+		s.host, s.port, s.ips = host, port, ips
+		key = net.JoinHostPort(ips[0].Unmap().String(), port)
+	}
+	unlock, err := handshakeLocks.lock(ctx, key)
+	if err != nil {
+		return err
+	}
+	s.hold(unlock)
+	return nil
+}
+
+// dialContext is the DialContext of the socket's own transport: it connects to
+// the addresses lock resolved, in turn: the first under the lock lock took, each
+// other one once no other handshake to it is in flight. (An address other than
+// the URL's, a proxy's, is dialed as it is.)
 func (s *handshakeSlot) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -121,19 +164,17 @@ func (s *handshakeSlot) dialContext(ctx context.Context, network, addr string) (
 		defer context.AfterFunc(s.ctx, cancel)()
 	}
 	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, err
+	if err != nil || len(s.ips) == 0 || host != s.host || port != s.port {
+		return dialer.DialContext(ctx, network, addr)
 	}
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		return nil, err
-	}
-	firstErr := error(&net.DNSError{Err: "no addresses", Name: host, IsNotFound: true})
-	for i, ip := range ips {
+	var firstErr error
+	for i, ip := range s.ips {
 		endpoint := net.JoinHostPort(ip.Unmap().String(), port)
-		unlock, err := handshakeLocks.lock(ctx, endpoint)
-		if err != nil {
-			return nil, err
+		unlock := func() {}
+		if i > 0 {
+			if unlock, err = handshakeLocks.lock(ctx, endpoint); err != nil {
+				break
+			}
 		}
 		c, err := dialer.DialContext(ctx, network, endpoint)
 		if err == nil {
@@ -149,28 +190,4 @@ func (s *handshakeSlot) dialContext(ctx context.Context, network, addr string) (
 		}
 	}
 	return nil, firstErr
-}
-
-// lockURL takes the lock of a handshake made through the caller's own
-// HTTPClient, whose dialing the package does not see: keyed on the URL's host
-// and port as written (a proxy, or the client's own resolver, decides where it
-// really goes).
-func (s *handshakeSlot) lockURL(ctx context.Context, href string) error {
-	u, err := url.Parse(href)
-	if err != nil {
-		return err
-	}
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if u.Scheme == "wss" {
-			port = "443"
-		}
-	}
-	unlock, err := handshakeLocks.lock(ctx, net.JoinHostPort(u.Hostname(), port))
-	if err != nil {
-		return err
-	}
-	s.hold(unlock)
-	return nil
 }

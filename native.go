@@ -57,6 +57,8 @@ type nativeTransport struct {
 	inline bool
 
 	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
+	// rw puts the handshake in Chromium's words (native_offer.go).
+	rw handshakeRewrite
 }
 
 func newTransport(s *WebSocket) (transport, error) {
@@ -173,6 +175,7 @@ var errHandedOver = errors.New("websocket: reading handed over")
 // dial makes the opening handshake and checks what browsers check on top of what
 // coder/websocket does.
 func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, err error) {
+	defer func() { err = nameURL(t.ws.url.href, err) }()
 	if err := checkPort(t.ws.url.origin); err != nil {
 		return nil, "", "", err
 	}
@@ -187,7 +190,13 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	client, own := httpClient(o.HTTPClient)
+	// One handshake per endpoint at a time (native_handshake_limit.go).
+	slot := &handshakeSlot{ctx: ctx}
+	defer slot.release()
+	client, own := httpClient(o.HTTPClient, slot)
+	if err := slot.lock(ctx, t.ws.url.href, own != nil); err != nil {
+		return nil, "", "", err
+	}
 	if own != nil {
 		// The socket's own transport: its connection becomes a write-behind one.
 		dial := own.DialContext
@@ -203,7 +212,8 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 			return wb, nil
 		}
 	}
-	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames}
+	t.rw.compress = !o.DisableCompression
+	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames, rw: &t.rw}
 	if own != nil {
 		// Connections of a failed handshake would otherwise idle in the pool.
 		defer own.CloseIdleConnections()
@@ -213,16 +223,15 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		mode = ws.CompressionDisabled
 	}
 	conn, resp, err := ws.Dial(ctx, t.ws.url.href, &ws.DialOptions{
-		HTTPClient:      client,
-		HTTPHeader:      o.Header,
-		Subprotocols:    o.Protocols,
-		CompressionMode: mode,
+		HTTPClient:           client,
+		HTTPHeader:           o.Header,
+		Subprotocols:         o.Protocols,
+		CompressionMode:      mode,
+		CompressionThreshold: flateThreshold,
 	})
+	slot.release()
 	if err != nil {
-		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-			return nil, "", "", fmt.Errorf("websocket: handshake refused with HTTP status %d: %w", resp.StatusCode, err)
-		}
-		return nil, "", "", err
+		return nil, "", "", handshakeFailure(t.ws.url.href, resp, err)
 	}
 	t.frames.ready.Store(true)
 	protocol = conn.Subprotocol()
@@ -237,16 +246,17 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		conn.CloseNow()
 		return nil, "", "", err
 	}
-	if err := checkDeflateResponse(resp.Header.Values("Sec-WebSocket-Extensions")); err != nil {
+	if err := checkDeflateResponse(t.rw.answer); err != nil {
 		conn.CloseNow()
 		return nil, "", "", err
 	}
-	return conn, protocol, resp.Header.Get("Sec-WebSocket-Extensions"), nil
+	return conn, protocol, t.rw.extensions(), nil
 }
 
 // httpClient returns the client for the handshake: the user's, or one of the
-// socket's own (returned as own, to be cleaned up), never following redirects.
-func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
+// socket's own (returned as own, to be cleaned up) that dials through slot,
+// never following redirects.
+func httpClient(user *http.Client, slot *handshakeSlot) (c *http.Client, own *http.Transport) {
 	if user != nil {
 		c := *user
 		c.CheckRedirect = noRedirects
@@ -254,6 +264,7 @@ func httpClient(user *http.Client) (c *http.Client, own *http.Transport) {
 	}
 	own = http.DefaultTransport.(*http.Transport).Clone()
 	own.DisableKeepAlives = true // a refused handshake's connection is not for reuse, as in browsers
+	own.DialContext = slot.dialContext
 	return &http.Client{Transport: own, CheckRedirect: noRedirects}, own
 }
 
@@ -263,6 +274,7 @@ type endTracker struct {
 	rt     http.RoundTripper
 	ended  *atomic.Bool
 	frames *serverFrames
+	rw     *handshakeRewrite
 }
 
 func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -270,10 +282,13 @@ func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	resp, err := rt.RoundTrip(r)
+	resp, err := rt.RoundTrip(e.rw.request(r))
+	if err == nil {
+		e.rw.response(resp)
+	}
 	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
 		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
-			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames, out: clientFrames{server: e.frames}}
+			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames, out: clientFrames{r: headerReader{withMask: true}, server: e.frames}}
 		}
 	}
 	return resp, err
@@ -284,34 +299,21 @@ type endBody struct {
 	ended  *atomic.Bool
 	frames *serverFrames
 	out    clientFrames
+	held   []byte // the server's close frame, to hand to coder/websocket (readFrames)
+	err    error  // the read error to return once held is empty
 }
 
 // Write lets clientFrames restore a close code in the close frame it echoes.
 func (b *endBody) Write(p []byte) (int, error) { return b.ReadWriteCloser.Write(b.out.fix(p)) }
 
-// Read also hands what it read to the frame checks, and ends the stream before a
-// frame that breaks a rule.
-func (b *endBody) Read(p []byte) (int, error) {
-	if !b.frames.ready.Load() {
-		// coder/websocket reads the body of a refused answer for its error text, for
-		// up to 3 s when a server keeps the connection; a browser fails at once.
-		return 0, io.EOF
-	}
-	if bad, after := b.frames.broken(); bad != nil && !after {
-		b.ended.Store(true)
-		return 0, bad
-	}
-	n, err := b.ReadWriteCloser.Read(p)
-	if n > 0 {
-		n = b.frames.scan(p[:n])
-		if bad, after := b.frames.broken(); n == 0 && bad != nil && !after {
-			err = bad
-		}
-	}
-	if err != nil {
-		b.ended.Store(true)
-	}
-	return n, err
+// Read also hands what it read to the frame checks (native_frames.go).
+func (b *endBody) Read(p []byte) (int, error) { return b.readFrames(p) }
+
+// Close first waits for the end of the connection after a closing handshake
+// (native_frames.go).
+func (b *endBody) Close() error {
+	b.linger()
+	return b.ReadWriteCloser.Close()
 }
 
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -377,7 +379,7 @@ func (t *nativeTransport) writeMessage(conn *ws.Conn, m outgoing) bool {
 		typ = ws.MessageText
 	}
 	n := len(m.data)
-	err := conn.Write(context.Background(), typ, m.data)
+	err := writeData(context.Background(), conn, typ, m.data, t.rw.plainWrites())
 	releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
 	if t.wb == nil || t.wb.sentAfter(n) {
 		t.ws.sent(n)

@@ -4,10 +4,14 @@ package websocket
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
+
+	ws "github.com/coder/websocket"
 )
 
 // frameError is a rule of RFC 6455 a server broke, found by serverFrames.
@@ -49,6 +53,12 @@ type headerReader struct {
 	hdr  [14]byte
 	hn   int    // header bytes gathered so far
 	left uint64 // payload bytes of the current frame still to come
+	// withMask: the frames are the client's, whose mask key is wanted. Without
+	// it (the server's frames) a masked frame's header is complete before its
+	// mask key: masking is an error there, and waiting for 4 more bytes would let
+	// coder/websocket, which reads them, fail first with its own error when the
+	// header comes in pieces (found by FuzzServerStream).
+	withMask bool
 }
 
 // next goes through p from i. It returns the index just after the next complete
@@ -77,7 +87,7 @@ func (r *headerReader) next(p []byte, i int) (j int, h frameHeader, ok bool) {
 		case 127:
 			h.size += 8
 		}
-		if h.masked {
+		if h.masked && r.withMask {
 			h.size += 4
 		}
 		for r.hn < h.size && i < len(p) {
@@ -99,7 +109,7 @@ func (r *headerReader) next(p []byte, i int) (j int, h frameHeader, ok bool) {
 				h.length = h.length<<8 | uint64(c)
 			}
 		}
-		if h.masked {
+		if h.masked && r.withMask {
 			copy(h.mask[:], r.hdr[h.size-4:h.size])
 		}
 		r.left = h.length
@@ -121,51 +131,100 @@ func (r *headerReader) next(p []byte, i int) (j int, h frameHeader, ok bool) {
 //     rewritten to rewrittenCode on the way in, and back on the way out in the
 //     echoed close frame (clientFrames); the close event gets the original.
 //
-// Reads of one connection are serialized by coder/websocket, so scan needs no
-// lock; what other goroutines read is atomic.
+// The rules must not depend on how the bytes were split into reads (one TCP
+// segment or many), so the server's close frame, whose payload the rules read
+// and rewrite, is gathered whole here (closeFrame) and handed to coder/websocket
+// only once complete, whatever reads it came in; and since coder/websocket reads
+// nothing after the close frame, the connection is read on (endBody.linger) for a
+// frame after it until the server ends the connection.
+//
+// Reads of one connection are serialized (by coder/websocket, then by the end of
+// its reading in linger), so scan needs no lock; what other goroutines read is
+// atomic.
 type serverFrames struct {
 	r         headerReader
 	deflate   bool // permessage-deflate was negotiated: RSV1 may start a message
 	inMessage bool // a fragmented data message is under way
-	seenClose bool
-	sizes     messageSizes // the sizes of the messages read ahead, for read
+	inflating bool // ... and it is compressed
+	// midClose is the server's close frame when it came inside a compressed
+	// message: coder/websocket v1.8.15 panics on that (it frees the inflater's
+	// window while still reading into it), so it never sees such a frame; the
+	// stream ends with closeInMessage instead, which finish reads as the close.
+	midClose *closeInMessage
+	sizes    messageSizes // the sizes of the messages read ahead, for read (native_receive.go)
 
-	ready    atomic.Bool                // the handshake was accepted: frames may be read
-	bad      atomic.Pointer[frameError] // the rule the server broke
-	origCode atomic.Int32               // the close code that was rewritten to rewrittenCode
+	// The server's close frame: its bytes so far, how many payload bytes are
+	// still to come, and whether it is complete (and not yet handed over).
+	inClose    bool // the close frame has begun: nothing from it on goes to coder/websocket as read
+	closeFrame []byte
+	closeSize  int // bytes of the close frame's header
+	closeLeft  uint64
+	closeDone  bool
+
+	ready     atomic.Bool                // the handshake was accepted: frames may be read
+	seenClose atomic.Bool                // the server's close frame has begun
+	bad       atomic.Pointer[frameError] // the rule the server broke
+	origCode  atomic.Int32               // the close code that was rewritten to rewrittenCode
 }
 
 // rewrittenCode stands in for a close code coder/websocket would refuse.
 const rewrittenCode = 4999
 
 // scan looks at p, bytes just read, and returns how many of them to hand to
-// coder/websocket: all of them, or those before a frame that breaks a rule.
+// coder/websocket now: all of them, or those before a frame that breaks a
+// rule, or those before the server's close frame (which takeClose hands over
+// once complete).
 func (f *serverFrames) scan(p []byte) int {
+	keep := len(p)
 	for i := 0; i < len(p); {
+		if f.closeLeft == 0 && f.r.left == 0 && f.r.hn == 0 && p[i]&0x0f == 8 {
+			f.inClose = true
+		}
+		if f.inClose {
+			keep = min(keep, i) // the close frame goes to coder/websocket whole, later
+		}
+		if f.closeLeft > 0 {
+			n := min(f.closeLeft, uint64(len(p)-i))
+			f.closeFrame = append(f.closeFrame, p[i:i+int(n)]...)
+			f.closeLeft -= n
+			f.r.left -= n
+			i += int(n)
+			if f.closeLeft == 0 {
+				f.endClose()
+			}
+			continue
+		}
+		if f.r.left > 0 {
+			n := min(f.r.left, uint64(len(p)-i))
+			f.r.left -= n
+			i += int(n)
+			continue
+		}
 		j, h, ok := f.r.next(p, i)
 		if !ok {
 			break
 		}
 		start := j - h.size // where the frame began; negative when in an earlier read
 		i = j
-		bad := f.check(h, p[i:])
+		bad := f.check(h)
 		if bad == nil {
 			continue
 		}
 		f.bad.CompareAndSwap(nil, bad)
 		if bad == errFrameAfterClose {
-			return len(p) // coder/websocket reads nothing after the close frame
+			return keep // coder/websocket reads nothing after the close frame
 		}
-		return max(start, 0)
+		return min(keep, max(start, 0))
 	}
-	return len(p)
+	return keep
 }
 
-// check applies the rules to a frame whose payload starts at rest.
-func (f *serverFrames) check(h frameHeader, rest []byte) *frameError {
+// check applies the rules to a frame header (the close frame's payload is
+// checked by endClose).
+func (f *serverFrames) check(h frameHeader) *frameError {
 	control := h.op >= 8
 	switch {
-	case f.seenClose:
+	case f.seenClose.Load():
 		return errFrameAfterClose
 	case h.masked:
 		return errMaskedFrame
@@ -185,6 +244,7 @@ func (f *serverFrames) check(h frameHeader, rest []byte) *frameError {
 	if !control {
 		if h.op != 0 {
 			f.sizes.push(h) // native_receive.go
+			f.inflating = h.rsv&4 != 0
 		}
 		f.inMessage = !h.fin
 		return nil
@@ -192,25 +252,57 @@ func (f *serverFrames) check(h frameHeader, rest []byte) *frameError {
 	if h.op != 8 {
 		return nil
 	}
-	f.seenClose = true
+	f.seenClose.Store(true)
 	if h.length == 1 {
 		return errBadClosePayload
 	}
-	if h.length < 2 || uint64(len(rest)) < h.length {
-		return nil // no code, or not all here: coder/websocket decides
+	f.closeFrame = append(f.closeFrame[:0], f.r.hdr[:h.size]...)
+	f.closeSize = h.size
+	f.closeLeft = h.length
+	if h.length == 0 {
+		f.endClose()
 	}
-	code := int(rest[0])<<8 | int(rest[1])
+	return nil
+}
+
+// endClose checks the complete close frame's payload, and rewrites a code that
+// coder/websocket would refuse.
+func (f *serverFrames) endClose() {
+	f.closeDone = true
+	payload := f.closeFrame[f.closeSize:]
+	if len(payload) < 2 {
+		if f.inMessage && f.inflating {
+			f.midClose = &closeInMessage{ws.CloseError{Code: ws.StatusNoStatusRcvd}}
+		}
+		return
+	}
+	code := int(payload[0])<<8 | int(payload[1])
 	if code == 1005 || code == 1006 || code == 1015 {
-		return errBadClosePayload
+		f.bad.CompareAndSwap(nil, errBadClosePayload)
+		return
 	}
-	if !utf8.Valid(rest[2:h.length]) {
-		return errCloseReasonUTF8
+	if !utf8.Valid(payload[2:]) {
+		f.bad.CompareAndSwap(nil, errCloseReasonUTF8)
+		return
+	}
+	if f.inMessage && f.inflating {
+		f.midClose = &closeInMessage{ws.CloseError{Code: ws.StatusCode(code), Reason: string(payload[2:])}}
+		return
 	}
 	if !coderAcceptsCode(code) {
 		f.origCode.Store(int32(code))
-		rest[0], rest[1] = rewrittenCode>>8, rewrittenCode&0xff
+		payload[0], payload[1] = rewrittenCode>>8, rewrittenCode&0xff
 	}
-	return nil
+}
+
+// takeClose returns the server's close frame once it is complete and breaks no
+// rule, once; nil otherwise.
+func (f *serverFrames) takeClose() []byte {
+	if !f.closeDone || f.midClose != nil || f.bad.Load() != nil && f.bad.Load() != errFrameAfterClose {
+		return nil
+	}
+	f.closeDone = false
+	return f.closeFrame
 }
 
 // coderAcceptsCode is coder/websocket's rule for a close code on the wire.
@@ -273,8 +365,8 @@ func (c *clientFrames) fix(p []byte) []byte {
 // checkDeflateResponse applies Chromium's rules to the server's
 // Sec-WebSocket-Extensions answer where coder/websocket is laxer: a
 // permessage-deflate parameter may appear once, the no_context_takeover ones take
-// no value, and server_max_window_bits takes a number from 8 to 15 without a
-// leading zero.
+// no value, and server_max_window_bits and client_max_window_bits (which the
+// offer, chromiumOffer, allows) take a number from 8 to 15 without a leading zero.
 func checkDeflateResponse(values []string) error {
 	for _, v := range values {
 		for _, ext := range strings.Split(v, ",") {
@@ -295,13 +387,97 @@ func checkDeflateResponse(values []string) error {
 					if hasValue {
 						return fmt.Errorf("websocket: the server gave the permessage-deflate parameter %s a value", name)
 					}
-				case "server_max_window_bits":
+				case "server_max_window_bits", "client_max_window_bits":
 					if n, err := strconv.Atoi(value); err != nil || n < 8 || n > 15 || value[0] == '0' || value[0] == '+' {
-						return fmt.Errorf("websocket: the server's server_max_window_bits %q is not from 8 to 15", value)
+						return fmt.Errorf("websocket: the server's %s %q is not from 8 to 15", name, value)
 					}
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// closeInMessage ends the stream coder/websocket reads when the server's close
+// frame came inside a compressed message (see serverFrames.midClose). It
+// unwraps to the close frame's CloseError, so that the socket closes cleanly
+// with the server's code, as in Chromium; unlike Chromium, no close frame is
+// echoed (coder/websocket's writer may be in the middle of a frame).
+type closeInMessage struct{ ce ws.CloseError }
+
+func (e *closeInMessage) Error() string {
+	return "websocket: the server's close frame came inside a compressed message: " + e.ce.Error()
+}
+
+func (e *closeInMessage) Unwrap() error { return e.ce }
+
+// closeLinger is how long the connection is read on after the server's close
+// frame for the server to end it, as Chromium does (2 s, then it ends the
+// connection itself): a frame that comes meanwhile fails the connection.
+const closeLinger = 2 * time.Second
+
+// readFrames is endBody's Read: it hands what it read to the frame checks, ends
+// the stream before a frame that breaks a rule, and hands the server's close
+// frame over whole (see serverFrames).
+func (b *endBody) readFrames(p []byte) (int, error) {
+	if !b.frames.ready.Load() {
+		// coder/websocket reads the body of a refused answer for its error text, for
+		// up to 3 s when a server keeps the connection; a browser fails at once.
+		return 0, io.EOF
+	}
+	for {
+		if len(b.held) > 0 {
+			n := copy(p, b.held)
+			b.held = b.held[n:]
+			return n, nil
+		}
+		if bad, after := b.frames.broken(); bad != nil && !after {
+			b.ended.Store(true)
+			return 0, bad
+		}
+		if b.err != nil {
+			return 0, b.err
+		}
+		if b.frames.midClose != nil {
+			return 0, b.frames.midClose
+		}
+		n, err := b.ReadWriteCloser.Read(p)
+		if err != nil {
+			b.ended.Store(true)
+			b.err = err
+		}
+		if n == 0 {
+			return 0, err
+		}
+		keep := b.frames.scan(p[:n])
+		b.held = b.frames.takeClose()
+		if keep > 0 {
+			if keep == n && len(b.held) == 0 {
+				b.err = nil
+				return n, err
+			}
+			return keep, nil
+		}
+	}
+}
+
+// linger runs when coder/websocket ends the connection. After the server's
+// close frame (coder/websocket reads no further), it reads on until the server
+// ends the connection or closeLinger passes, so that a frame after the close
+// frame fails the connection however late it comes.
+func (b *endBody) linger() {
+	f := b.frames
+	if !f.seenClose.Load() || f.bad.Load() != nil || b.ended.Load() {
+		return
+	}
+	timer := time.AfterFunc(closeLinger, func() { b.ReadWriteCloser.Close() })
+	defer timer.Stop()
+	var buf [512]byte
+	for f.bad.Load() == nil {
+		n, err := b.ReadWriteCloser.Read(buf[:])
+		f.scan(buf[:n])
+		if err != nil {
+			return
+		}
+	}
 }

@@ -5,6 +5,7 @@ package websocket
 import (
 	"net"
 	"sync"
+	"time"
 )
 
 // The write-behind.
@@ -145,10 +146,27 @@ func (c *writeBehindConn) flush() {
 	}
 }
 
-// Close closes the connection; a flusher's write fails and it ends.
+// Closing flushes first what a kernel would have taken: a close frame written
+// just before the connection is closed must still leave, as it would have after a
+// blocking write (the kernel sends what it holds after close(2)). So when at most
+// closeFlushMax bytes wait, Close lets the flusher finish, for closeFlushWait at
+// most; a larger backlog (a peer that stopped reading) is dropped at once.
+const (
+	closeFlushMax  = 256 << 10
+	closeFlushWait = time.Second
+)
+
+// Close closes the connection, after a short flush (above); a flusher still
+// writing fails and ends.
 func (c *writeBehindConn) Close() error {
-	err := c.Conn.Close()
-	return err
+	c.mu.Lock()
+	flush := c.flushing && c.err == nil && c.accepted-c.written <= closeFlushMax
+	c.mu.Unlock()
+	if flush {
+		c.Conn.SetWriteDeadline(time.Now().Add(closeFlushWait))
+		c.flushers.Wait()
+	}
+	return c.Conn.Close()
 }
 
 // wait waits until no flusher runs; call it after Close.

@@ -50,6 +50,7 @@ func All() []Scenario {
 	all = append(all, frames()...)
 	all = append(all, extensions()...)
 	all = append(all, handshakes()...)
+	all = append(all, fidelity()...)
 	for i := range all {
 		for rt, why := range nodeQuirks[all[i].Name] {
 			if all[i].Differs == nil {
@@ -451,12 +452,6 @@ func extensions() []Scenario {
 		sc := Scenario{Name: "server accepts extension: " + ext, Source: "rfc7692",
 			URL:     "{ws}/raw?hex=880203e8&ext=" + url.QueryEscape(ext),
 			Differs: map[string]string{"node": nodeExtensions, "wasm-node": nodeExtensions}}
-		if strings.Contains(ext, "client_max_window_bits=") {
-			sc.Differs["native"] = "Chromium offers `permessage-deflate; client_max_window_bits` and accepts a server " +
-				"that limits the client's window. coder/websocket does not offer the parameter and cannot limit the window " +
-				"it compresses with, so the native backend refuses the answer (RFC 7692 allows it only when offered). " +
-				"A server that answers the native offer as offered never sends it."
-		}
 		out = append(out, sc)
 	}
 	return out
@@ -540,4 +535,38 @@ func serverSide() []Scenario {
 		{Name: "flood of 100 small messages then server close", Source: "whatwg", URL: "{ws}/flood?n=100&size=8",
 			OnOpen: acts(Action{Do: "binaryType", Text: "arraybuffer"})},
 	}
+}
+
+// fidelity: what third-party servers showed (issue 15): the request headers
+// as the server receives them, a server that limits the compression windows
+// as Python's websockets does, and frames after the close frame with every
+// timing of the late bytes.
+func fidelity() []Scenario {
+	out := []Scenario{
+		{Name: "request headers the server sees", Source: "rfc6455 4.1", URL: "{ws}/requestheaders",
+			OnMessage: acts(closeCode(1000, ""))},
+		{Name: "request headers the server sees, two protocols", Source: "rfc6455 4.1", URL: "{ws}/requestheaders",
+			Protocols: []string{"soap", "wamp"}, OnMessage: acts(closeCode(1000, ""))},
+		{Name: "server limits both windows to 12 bits", Source: "rfc7692", URL: "{ws}/smallwindow", AddID: true, CheckServer: true,
+			OnOpen:    acts(attrs(), send("small"), send("{a*5000}"), send("{b*100}")),
+			OnMessage: acts(Action{Do: "closeCode", Code: 1000, If: "text:" + strings.Repeat("b", 100)})},
+	}
+	for _, c := range []struct {
+		name, hex, late string
+		pauseMS         int
+	}{
+		{"text frame after the close frame, same write", "880203e8", "81026869", 0},
+		{"text frame after the close frame, 100 ms later", "880203e8", "81026869", 100},
+		{"text frame after the close frame, 3.5 s later", "880203e8", "81026869", 3500},
+		{"ping after the close frame, 100 ms later", "880203e8", "8900", 100},
+		{"close frame split in two writes", "8802", "03e8", 100},
+		{"close code 999 split from its header", "8802", "03e7", 100},
+		{"close reason not UTF-8, split", "880403e8", "fffe", 100},
+	} {
+		out = append(out, Scenario{Name: c.name, Source: "rfc6455",
+			URL:   fmt.Sprintf("{ws}/late?hex=%s&late=%s&pause_ms=%d", c.hex, c.late, c.pauseMS),
+			AddID: true, CheckServer: true, TimeoutMS: 10000,
+			Differs: map[string]string{"node": nodeFrames, "wasm-node": nodeFrames}})
+	}
+	return out
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func newHandler() *handler {
-	h := &handler{mux: http.NewServeMux(), records: newRecords(), conns: map[net.Conn]bool{}, done: make(chan struct{})}
+	h := &handler{mux: http.NewServeMux(), records: newRecords(), gates: &gates{changed: make(chan struct{}), byKey: map[string]*gate{}}, conns: map[net.Conn]bool{}, done: make(chan struct{})}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	m := h.mux
 	m.HandleFunc("/record", h.records.serveRecord)
@@ -35,6 +35,13 @@ func newHandler() *handler {
 	m.HandleFunc("/fragdrop", h.fragDrop)
 	m.HandleFunc("/raw", h.raw)
 	m.HandleFunc("/restartable", h.restartables.serve)
+	m.HandleFunc("/late", h.late)
+	m.HandleFunc("/smallwindow", h.smallWindow)
+	m.HandleFunc("/requestheaders", h.requestHeaders)
+	m.HandleFunc("/auth", auth)
+	m.HandleFunc("/redirect", redirect)
+	m.HandleFunc("/gated", h.gated)
+	m.HandleFunc("/gate", h.gateControl)
 	return h
 }
 

@@ -55,6 +55,7 @@ type handler struct {
 	mux          *http.ServeMux
 	records      *records
 	restartables restartables // the servers of /restartable (restartable.go)
+	gates        *gates
 
 	mu    sync.Mutex
 	conns map[net.Conn]bool

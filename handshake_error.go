@@ -1,0 +1,72 @@
+package websocket
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// HandshakeError is the Err of the error event when the server answered the
+// opening handshake with an HTTP status other than 101 Switching Protocols:
+// a refusal (401, 403, 404 …) or a redirect (3xx), which browsers do not
+// follow for WebSockets and neither does this package. Match it with errors.As:
+//
+//	var he *websocket.HandshakeError
+//	if errors.As(e.Err, &he) && he.StatusCode == 401 { … he.Header["Www-Authenticate"] … }
+//
+// Only the native backend reports it: a browser hides the status from pages
+// (its error event says nothing), so under GOOS=js the error event's Err is a
+// plain error. The type has no net/http in it, so that WASM builds of code
+// that mentions it do not link net/http.
+type HandshakeError struct {
+	// URL is the socket's URL, as URL() returns it (ws: or wss:).
+	URL string
+	// StatusCode is the HTTP status of the server's answer, such as 403.
+	StatusCode int
+	// Header holds the answer's header fields, keyed by their canonical names
+	// ("Www-Authenticate", "Location"), as net/http's Header would be.
+	Header map[string][]string
+}
+
+// Error says which URL was refused, with what status; for a redirect, where to.
+func (e *HandshakeError) Error() string {
+	var b strings.Builder
+	b.WriteString("websocket: the server refused the WebSocket handshake of ")
+	b.WriteString(e.URL)
+	b.WriteString(" with HTTP status ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.StatusCode >= 300 && e.StatusCode < 400 {
+		if loc := e.Header["Location"]; len(loc) > 0 {
+			b.WriteString(" (a redirect to ")
+			b.WriteString(loc[0])
+			b.WriteString(", which WebSockets do not follow)")
+		}
+	}
+	return b.String()
+}
+
+// connectError is any other failure to connect: it names the socket's URL, and
+// its cause stays reachable for errors.Is and errors.As (a *net.OpError, a
+// context.DeadlineExceeded, ErrProtocolMismatch …).
+type connectError struct {
+	url string
+	err error
+}
+
+func (e *connectError) Error() string {
+	return "websocket: connecting to " + e.url + ": " + strings.TrimPrefix(e.err.Error(), "websocket: ")
+}
+
+func (e *connectError) Unwrap() error { return e.err }
+
+// nameURL makes err, a failure of the opening handshake, an error that starts
+// with "websocket: " and names the socket's URL: errors that already are a
+// HandshakeError or a connectError are kept as they are.
+func nameURL(url string, err error) error {
+	var he *HandshakeError
+	var ce *connectError
+	if err == nil || errors.As(err, &he) || errors.As(err, &ce) {
+		return err
+	}
+	return &connectError{url: url, err: err}
+}

@@ -1,6 +1,9 @@
 package websocket
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // DOMException is the Go form of the DOMException a browser throws from the
 // WebSocket constructor, send() and close(). Match a kind with errors.Is against
@@ -75,3 +78,26 @@ func invalidAccessError(msg string) error {
 // ErrUnsupportedOption is returned by NewWithOptions under GOOS=js GOARCH=wasm for
 // an option that only the native backend has; the error names the option.
 var ErrUnsupportedOption = errors.New("websocket: option not supported by the browser backend")
+
+// socketError is the Err of an error event that does not name the socket's URL
+// by itself: it reads "websocket: <url>: <cause>", and the cause stays
+// reachable for errors.Is and errors.As (ErrInvalidUTF8, ErrBufferFull …).
+type socketError struct {
+	url string
+	err error
+}
+
+func (e *socketError) Error() string {
+	return "websocket: " + e.url + ": " + strings.TrimPrefix(e.err.Error(), "websocket: ")
+}
+
+func (e *socketError) Unwrap() error { return e.err }
+
+// withURL makes err, the cause of a failed connection, name the socket's URL,
+// unless it already does (a HandshakeError, a failure to connect).
+func withURL(url string, err error) error {
+	if err == nil || strings.Contains(err.Error(), url) {
+		return err
+	}
+	return &socketError{url: url, err: err}
+}

@@ -187,6 +187,13 @@ func TestScenarios(t *testing.T) {
 			if diff := cmp.Diff(sc.want, got); diff != "" {
 				t.Errorf("event trace differs from Chromium's (-want +got):\n%s", diff)
 			}
+			for _, err := range rec.errs {
+				// Every error the package makes starts with "websocket: " and
+				// names the socket's URL.
+				if msg := err.Error(); !strings.HasPrefix(msg, "websocket: ") || !strings.Contains(msg, rec.ws.URL()) {
+					t.Errorf("error event's Err %q: want it to start with \"websocket: \" and name %s", msg, rec.ws.URL())
+				}
+			}
 			want, ok := sc.serverSawIn[runtimeName()]
 			if !ok {
 				want = sc.serverSaw

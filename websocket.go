@@ -441,6 +441,7 @@ func (ws *WebSocket) sent(n int) { ws.buffered.Add(^uint64(n - 1)) }
 // closed reports the end of the connection; the transport holds nothing after it.
 // A non-nil err means the connection was failed.
 func (ws *WebSocket) closed(code int, reason string, clean bool, err error) {
+	err = withURL(ws.url.href, err)
 	ws.sendq.stop()
 	ws.events.push(item{kind: itemClosed, code: code, reason: reason, clean: clean, err: err})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
@@ -14,28 +15,13 @@ import (
 // liveFuncs counts the js.Funcs the package holds, for the tests' leak check.
 var liveFuncs atomic.Int64
 
-// resolveURL resolves raw against the page's location, as browsers do, with the
-// page's own URL parser; outside a page (Node) there is no base.
-func resolveURL(raw string) (u parsedURL, err error) {
-	loc := js.Global().Get("location")
-	urlCtor := js.Global().Get("URL")
-	if loc.Truthy() && urlCtor.Truthy() {
-		href, ok := jsResolve(urlCtor, raw, loc.Get("href").String())
-		if !ok {
-			return parsedURL{}, syntaxError("the URL " + fmt.Sprintf("%q", raw) + " is invalid")
-		}
-		raw = href
-	}
-	return parseURL(raw)
-}
-
-func jsResolve(urlCtor js.Value, raw, base string) (href string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	return urlCtor.New(raw, base).Get("href").String(), true
+// checkArgs leaves the constructor's URL and protocol rules to the page, so that
+// they are the page's own (relative URLs resolve against the page; what the
+// page's parser accepts, and how it serializes it, is what URL returns):
+// newTransport constructs the page's WebSocket, which applies them, and takes the
+// URL it serialized. Nothing of url.go's parser is used in this backend.
+func checkArgs(url string, protocols []string) (parsedURL, error) {
+	return parsedURL{href: url}, nil
 }
 
 // The causes the browser backend can give: browsers hide the details from scripts.
@@ -73,33 +59,58 @@ func newTransport(s *WebSocket) (transport, error) {
 		set  bool
 	}{
 		{"Header", o.Header != nil},
-		{"HTTPClient", o.HTTPClient != nil},
+		{"HTTPClient", !isNil(o.HTTPClient)},
 		{"DisableCompression", o.DisableCompression},
 		{"MaxMessageSize", o.MaxMessageSize != 0},
 		{"MaxBufferedAmount", o.MaxBufferedAmount != 0},
 		{"HandshakeTimeout", o.HandshakeTimeout != 0},
+		{"PingInterval", o.PingInterval != 0},
+		{"PingTimeout", o.PingTimeout != 0},
 	} {
 		if opt.set {
 			return nil, fmt.Errorf("%w: Options.%s (the browser decides it)", ErrUnsupportedOption, opt.name)
 		}
 	}
-	if !js.Global().Get("WebSocket").Truthy() {
+	ctor := js.Global().Get("WebSocket")
+	if ctor.Type() != js.TypeFunction {
 		return nil, errors.New("websocket: this JavaScript environment has no global WebSocket (in Node 20, run with --experimental-websocket)")
 	}
-	return &jsTransport{ws: s}, nil
+	protocols := make([]any, len(s.protocols))
+	for i, p := range s.protocols {
+		protocols[i] = p
+	}
+	sock, err := newJSWebSocket(ctor, s.url.href, protocols)
+	if err != nil {
+		return nil, err
+	}
+	href := sock.Get("url").String()
+	s.url = parsedURL{href: href, origin: jsOrigin(href)}
+	return &jsTransport{ws: s, sock: sock}, nil
+}
+
+// isNil reports whether v is nil or a nil pointer (Options.HTTPClient holding a
+// nil *http.Client is not set, as natively).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
+}
+
+// jsOrigin is the serialized origin of a URL the page's WebSocket accepted, by
+// the page's URL parser: what Chromium gives as MessageEvent.origin.
+func jsOrigin(href string) (origin string) {
+	defer func() {
+		if recover() != nil {
+			origin = ""
+		}
+	}()
+	return js.Global().Get("URL").New(href).Get("origin").String()
 }
 
 func (t *jsTransport) start() {
-	protocols := make([]any, len(t.ws.protocols))
-	for i, p := range t.ws.protocols {
-		protocols[i] = p
-	}
-	sock, err := newJSWebSocket(t.ws.url.href, protocols)
-	if err != nil {
-		t.finish(1006, "", false, err)
-		return
-	}
-	t.sock = sock
+	sock := t.sock
 	sock.Set("binaryType", "arraybuffer") // copied once into Go; a Blob would need an async read
 	if install := batchInstaller(); install.Truthy() {
 		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -362,15 +373,38 @@ func (t *jsTransport) finish(code int, reason string, clean bool, err error) {
 	t.ws.closed(code, reason, clean, err)
 }
 
-// newJSWebSocket calls new WebSocket(url, protocols), turning a thrown exception
-// into an error.
-func newJSWebSocket(url string, protocols []any) (sock js.Value, err error) {
+// newJSWebSocket calls new WebSocket(url, protocols) — the page applies the URL
+// and protocol rules — and turns the exception it throws into the error of its
+// DOMException's name: SyntaxError matches ErrSyntax, SecurityError (a ws: URL
+// from an https page) ErrSecurity, any other name a *DOMException of that name.
+func newJSWebSocket(ctor js.Value, url string, protocols []any) (sock js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("websocket: new WebSocket threw: %v", r)
+			exc, ok := r.(js.Error)
+			if !ok {
+				panic(r)
+			}
+			err = constructorError(url, exc.Value)
 		}
 	}()
-	return js.Global().Get("WebSocket").New(url, protocols), nil
+	return ctor.New(url, protocols), nil
+}
+
+// constructorError is the error for exc, thrown by the page's WebSocket
+// constructor for url.
+func constructorError(url string, exc js.Value) error {
+	name, msg := "Error", ""
+	if exc.Type() == js.TypeObject {
+		if n := exc.Get("name"); n.Type() == js.TypeString {
+			name = n.String()
+		}
+		if m := exc.Get("message"); m.Type() == js.TypeString {
+			msg = m.String()
+		}
+	} else {
+		msg = exc.String()
+	}
+	return &DOMException{Name: name, Message: fmt.Sprintf("new WebSocket(%q) threw: %s", url, msg)}
 }
 
 // listen adds a JavaScript listener that runs f and never blocks.

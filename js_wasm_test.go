@@ -6,10 +6,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
 	"runtime"
 	"strings"
 	"syscall/js"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -34,18 +36,92 @@ func TestRelativeURLResolvesAgainstThePage(t *testing.T) {
 	<-ws.Done()
 }
 
+// Code written for the native backend compiles here (an http.Header and a
+// *http.Client are assignable to the fields), and each native-only option that is
+// set is refused with an error naming it.
 func TestNativeOnlyOptionsAreRefused(t *testing.T) {
 	for name, o := range map[string]Options{
-		"Header":             {Header: map[string][]string{"X": {"y"}}},
+		"Header":             {Header: http.Header{"X": {"y"}}},
+		"HTTPClient":         {HTTPClient: &http.Client{}},
 		"DisableCompression": {DisableCompression: true},
 		"MaxMessageSize":     {MaxMessageSize: 10},
 		"MaxBufferedAmount":  {MaxBufferedAmount: 10},
 		"HandshakeTimeout":   {HandshakeTimeout: 10},
+		"PingInterval":       {PingInterval: time.Second},
+		"PingTimeout":        {PingTimeout: time.Second},
 	} {
-		_, err := NewWithOptions(srv("/echo"), &o)
-		if !errors.Is(err, ErrUnsupportedOption) || !strings.Contains(err.Error(), "Options."+name) {
-			t.Errorf("NewWithOptions with %s = %v, want ErrUnsupportedOption naming it", name, err)
+		ws, err := NewWithOptions(srv("/echo"), &o)
+		if !errors.Is(err, ErrUnsupportedOption) || !strings.Contains(err.Error(), "Options."+name) || ws != nil {
+			t.Errorf("NewWithOptions with %s = %v, %v; want ErrUnsupportedOption naming it", name, ws, err)
 		}
+	}
+	// As natively, a nil *http.Client means no client of the caller's.
+	var none *http.Client
+	ws, err := NewWithOptions(srv("/echo"), &Options{HTTPClient: none})
+	if err != nil {
+		t.Fatalf("NewWithOptions with a nil *http.Client: %v", err)
+	}
+	ws.Close()
+	<-ws.Done()
+}
+
+// The page's WebSocket constructor decides the URL and protocol rules; whatever
+// DOMException it throws comes back as an error of that name. A page served over
+// https throws SecurityError for a ws: URL, but the test runners serve pages over
+// http, so a stand-in constructor throws each exception here.
+func TestConstructorExceptionsKeepTheirName(t *testing.T) {
+	g := js.Global()
+	saved := g.Get("WebSocket")
+	defer g.Set("WebSocket", saved)
+	for _, tc := range []struct {
+		throw string // JavaScript that makes the exception
+		is    error
+		name  string
+	}{
+		{`new DOMException("insecure", "SecurityError")`, ErrSecurity, "SecurityError"},
+		{`new DOMException("bad URL", "SyntaxError")`, ErrSyntax, "SyntaxError"},
+		{`new DOMException("no", "NotAllowedError")`, nil, "NotAllowedError"},
+		{`new TypeError("not a string")`, nil, "TypeError"},
+	} {
+		g.Set("WebSocket", g.Get("Function").New("throw "+tc.throw+";"))
+		ws, err := New("ws://example.invalid/")
+		var de *DOMException
+		if ws != nil || !errors.As(err, &de) || de.Name != tc.name || (tc.is != nil && !errors.Is(err, tc.is)) {
+			t.Errorf("New with a constructor that throws %s = %v, %v; want a %s", tc.throw, ws, err, tc.name)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "websocket: "+tc.name+": ") || !strings.Contains(err.Error(), "example.invalid") {
+			t.Errorf("error %q: want it to start with websocket: %s: and name the URL", err, tc.name)
+		}
+	}
+	if n := liveFuncs.Load(); n != 0 {
+		t.Errorf("%d js.Func held after the constructor threw", n)
+	}
+}
+
+// The page's own parser rules apply: what it throws for, this package refuses
+// with ErrSyntax, and URL is the page socket's serialization.
+func TestThePageParsesTheURL(t *testing.T) {
+	for _, bad := range []string{"ftp://x/", "ws://x/#frag", "ws://[::1", "ws://x:65536/"} {
+		if ws, err := New(bad); !errors.Is(err, ErrSyntax) || ws != nil {
+			t.Errorf("New(%q) = %v, %v; want ErrSyntax", bad, ws, err)
+		}
+	}
+	for _, protocols := range [][]string{{""}, {"a b"}, {"chat", "chat"}, {"\u00e9"}} {
+		if ws, err := New(srv("/echo"), protocols...); !errors.Is(err, ErrSyntax) || ws != nil {
+			t.Errorf("New with protocols %q = %v, %v; want ErrSyntax", protocols, ws, err)
+		}
+	}
+	raw := strings.Replace(srv("/echo"), "ws://", "WS://", 1) + "?a b"
+	ws, err := New(raw)
+	if err != nil {
+		t.Fatalf("New(%q): %v", raw, err)
+	}
+	defer func() { ws.Close(); <-ws.Done() }()
+	if want := js.Global().Get("WebSocket").New(raw); ws.URL() != want.Get("url").String() {
+		t.Errorf("URL() = %q, want the page's %q", ws.URL(), want.Get("url").String())
+	} else {
+		want.Call("close")
 	}
 }
 

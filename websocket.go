@@ -26,7 +26,6 @@
 package websocket
 
 import (
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -44,44 +43,6 @@ const DefaultMaxMessageSize int64 = 1 << 30
 // DefaultHandshakeTimeout bounds the opening handshake when
 // Options.HandshakeTimeout is 0.
 const DefaultHandshakeTimeout = 60 * time.Second
-
-// Options configures a WebSocket made by NewWithOptions. The zero value gives what
-// New gives. Fields marked native-only have no browser counterpart: under
-// GOOS=js GOARCH=wasm, setting one makes NewWithOptions fail.
-type Options struct {
-	// Protocols are the subprotocols to offer, as New's protocols argument.
-	Protocols []string
-
-	// OnOpen, OnMessage, OnError and OnClose are installed as the on* handlers
-	// before the connection starts, so no event can be missed.
-	OnOpen    func(*Event)
-	OnMessage func(*MessageEvent)
-	OnError   func(*Event)
-	OnClose   func(*CloseEvent)
-
-	// Header holds extra handshake request headers, such as Origin, Authorization
-	// or Cookie. Native-only.
-	Header http.Header
-	// HTTPClient makes the handshake request (TLS settings, proxy, cookie jar).
-	// Redirects are never followed, as in browsers. Nil means a client of the
-	// socket's own, built like http.DefaultTransport. Native-only.
-	HTTPClient *http.Client
-	// DisableCompression stops the permessage-deflate offer that browsers, and by
-	// default this package, make. Native-only.
-	DisableCompression bool
-	// MaxMessageSize is the largest message accepted; a larger one fails the
-	// connection with close code 1009. 0 means DefaultMaxMessageSize; a negative
-	// value means no limit. Native-only.
-	MaxMessageSize int64
-	// MaxBufferedAmount, when not 0, is the most BufferedAmount may reach: a Send
-	// past it fails the connection and returns ErrBufferFull. 0 means no limit
-	// but memory, as in browsers. Native-only.
-	MaxBufferedAmount uint64
-	// HandshakeTimeout bounds the opening handshake; when it passes, the
-	// connection fails. 0 means DefaultHandshakeTimeout; a negative value means
-	// no limit. Native-only.
-	HandshakeTimeout time.Duration
-}
 
 // transport is what a backend implements under the shared state machine. It
 // reports to the socket through opened, message, sent and closed, and takes the
@@ -151,11 +112,8 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 	if o == nil {
 		o = &Options{}
 	}
-	u, err := resolveURL(url)
+	u, err := checkArgs(url, o.Protocols)
 	if err != nil {
-		return nil, err
-	}
-	if err := validateProtocols(o.Protocols); err != nil {
 		return nil, err
 	}
 	ws := &WebSocket{

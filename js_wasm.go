@@ -15,6 +15,14 @@ import (
 // liveFuncs counts the js.Funcs the package holds, for the tests' leak check.
 var liveFuncs atomic.Int64
 
+// parsedURL is the URL the page's WebSocket constructor accepted. (Natively it
+// is the result of the package's own parser, in url.go, which js builds leave
+// out.)
+type parsedURL struct {
+	href   string // the page socket's url, what URL returns
+	origin string // its origin, for MessageEvent.Origin
+}
+
 // checkArgs leaves the constructor's URL and protocol rules to the page, so that
 // they are the page's own (relative URLs resolve against the page; what the
 // page's parser accepts, and how it serializes it, is what URL returns):

@@ -47,6 +47,16 @@ var (
 // into the Go runtime per batch rather than one per message. Where the page
 // forbids new Function (a Content Security Policy without 'unsafe-eval'), one
 // js.FuncOf listener per event type does the same work, one event at a time.
+//
+// Memory under a slow listener is not bounded here: the page's WebSocket cannot
+// be told to stop reading, and a JavaScript callback must not block, so while a
+// listener blocks every message that arrives waits in the socket's queue, in the
+// Go heap (measured in Chromium: a 125 MiB flood behind a blocked listener grows
+// the heap in use by 125.6 MiB; BenchmarkSlowListenerFlood). WebSocketStream
+// (Chromium 124+) could push back, but it reports a connection dropped without a
+// close frame and a failed one alike (its closed promise rejects with closeCode
+// 1006 for both, where WebSocket fires error only for the second), so the
+// events would no longer be Chromium's.
 type jsTransport struct {
 	ws    *WebSocket
 	sock  js.Value

@@ -260,3 +260,46 @@ func TestScenariosWithPerEventListeners(t *testing.T) {
 	t.Cleanup(func() { batchedListeners = true })
 	TestScenarios(t)
 }
+
+// BenchmarkSlowListenerFlood measures what a listener that blocks costs here: the
+// page's WebSocket cannot be told to stop reading, so while the listener waits
+// every message of the server's flood is copied into the Go heap (see the
+// jsTransport doc). It reports the growth of the heap in use, in MiB, once the
+// whole flood (flood-MiB) waits in the socket's queue:
+//
+//	GOOS=js GOARCH=wasm go test -run '^$' -bench SlowListenerFlood -benchtime 1x -exec $PWD/.ci/wasm/go_js_wasm_chromium .
+func BenchmarkSlowListenerFlood(b *testing.B) {
+	const n, size = 2000, 64 << 10
+	var peak uint64
+	for range b.N {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapInuse
+		release := make(chan struct{})
+		first := true
+		ws, err := NewWithOptions(srv(fmt.Sprintf("/flood?compress=0&n=%d&size=%d", n, size)), &Options{
+			OnMessage: func(e *MessageEvent) {
+				if first {
+					first = false
+					<-release
+				}
+			},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for queued := 0; queued < n-1; {
+			time.Sleep(10 * time.Millisecond) // lets the page deliver
+			ws.events.mu.Lock()
+			queued = ws.events.messages
+			ws.events.mu.Unlock()
+		}
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse-base)
+		close(release)
+		<-ws.Done()
+	}
+	b.ReportMetric(float64(n*size)/(1<<20), "flood-MiB")
+	b.ReportMetric(float64(peak)/(1<<20), "heap-MiB")
+}

@@ -23,6 +23,10 @@
 // Listeners run on a goroutine the socket owns, never two at once for one socket.
 // A listener may call any method and may block; while it blocks, that socket's later
 // events wait, and once 64 messages wait the socket stops reading from the network.
+// In WASM the page's WebSocket cannot stop reading: there, the messages that
+// arrive while a listener blocks all wait in memory (a flood of 125 MiB costs
+// 125 MiB of heap), so a listener that may block for long should hand its work
+// to a goroutine of its own.
 package websocket
 
 import (

@@ -61,7 +61,10 @@ type jsTransport struct {
 	ws    *WebSocket
 	sock  js.Value
 	funcs []js.Func
-	batch js.Value // the JavaScript side of the batched listeners; undefined without them
+	// The JavaScript side of the batched listeners (see batchSource), all
+	// undefined without them: the function that removes them, the send helpers,
+	// and the socket's kept batch buffer.
+	batch, sendBytes, sendText, batchBuf js.Value
 
 	mu       sync.Mutex
 	failErr  error
@@ -137,7 +140,8 @@ func (t *jsTransport) start() {
 		})
 		liveFuncs.Add(1)
 		t.funcs = append(t.funcs, fn)
-		t.batch = install.Invoke(sock, fn, batchLargeAt)
+		parts := install.Invoke(sock, fn, batchLargeAt, batchKeepMax)
+		t.batch, t.sendBytes, t.sendText = parts.Index(0), parts.Index(1), parts.Index(2)
 		return
 	}
 	t.listen("open", func(js.Value) {
@@ -149,7 +153,7 @@ func (t *jsTransport) start() {
 			t.ws.message(true, []byte(data.String()), false)
 			return
 		}
-		u8 := js.Global().Get("Uint8Array").New(data)
+		u8 := jsUint8Array.New(data)
 		b := make([]byte, u8.Get("length").Int())
 		js.CopyBytesToGo(b, u8)
 		t.ws.message(false, b, false)
@@ -205,18 +209,28 @@ const (
 	// batchLarge entry, copied straight into its own slice, instead of being
 	// concatenated into the batch and copied twice.
 	batchLargeAt = 16 << 10
+
+	// batchKeepMax is the largest batch written into the socket's kept buffer,
+	// which Go holds a js.Value of from the first batch on; a larger batch gets
+	// an array of its own. (A new array, and a new js.Value with its finalizer,
+	// for every batch cost a lone message about a tenth of its time.)
+	batchKeepMax = 64 << 10
 )
 
-// batchSource is the body of function(sock, fn, largeAt), built once per page with
-// new Function. It installs listeners on sock that queue each event and hand what
-// is queued to fn, in the order the page fired the events, as
-// fn(bytes, large, bytes.length). bytes starts with a header of little-endian
+// batchSource is the body of function(sock, fn, largeAt, keepMax), built once per
+// page with new Function. It installs listeners on sock that queue each event and
+// hand what is queued to fn, in the order the page fired the events, as fn(bytes,
+// large, n). The batch is the first n bytes of bytes: a header of little-endian
 // int32s — the header's length in int32s, then for each event its kind and the
-// numbers listed with the batch* constants — and goes on with the events' strings
-// (UTF-8) and messages, in order; a binary message of largeAt (batchLargeAt) bytes
-// or more is not copied into bytes but passed in large, as a Uint8Array. It
-// returns a function that removes the listeners and drops whatever is queued; fn
-// is never called after it.
+// numbers listed with the batch* constants — then the events' strings (UTF-8) and
+// messages, in order. A batch of up to keepMax (batchKeepMax) bytes is written into
+// the socket's kept buffer, and bytes is null when that buffer is the one fn was
+// last given. A binary message of largeAt (batchLargeAt) bytes or more is not
+// copied into bytes but passed in large, an array of Uint8Arrays (null when there
+// is none). It returns [remove, sendBytes, sendText]: remove takes the listeners
+// off and drops whatever is queued (fn is never called after it);
+// sendBytes(buf, n) sends the first n bytes of the Uint8Array buf and
+// sendText(s) the string s, on sock, so that Go's sends pass no method name.
 //
 // When fn is handed to: the first event of a burst goes to fn at once, from its
 // own listener, so that a lone message waits for nothing. Its listener also
@@ -229,6 +243,7 @@ const (
 const batchSource = `
 const enc = new TextEncoder();
 let kinds = [], items = [], posted = false, dead = false;
+let keep = new Uint8Array(4096), keepSent = false;
 const ch = new MessageChannel();
 const u32 = (dv, i, v) => dv.setInt32(4 * i, v, true);
 const flush = () => {
@@ -249,7 +264,15 @@ const flush = () => {
     case 5: v[2] = enc.encode(v[2]); ints += 4; size += v[2].length; break;
     }
   }
-  const out = new Uint8Array(4 * ints + size), dv = new DataView(out.buffer);
+  const total = 4 * ints + size;
+  let out = keep;
+  if (total > keepMax) {
+    out = new Uint8Array(total);
+  } else if (total > keep.length) {
+    keep = out = new Uint8Array(Math.min(keepMax, Math.max(total, 2 * keep.length)));
+    keepSent = false;
+  }
+  const dv = new DataView(out.buffer);
   let n = 0, at = 4 * ints, li = 0;
   u32(dv, n++, ints);
   for (let i = 0; i < k.length; i++) {
@@ -262,7 +285,9 @@ const flush = () => {
     case 5: u32(dv, n++, v[0]); u32(dv, n++, v[1] ? 1 : 0); u32(dv, n++, v[2].length); out.set(v[2], at); at += v[2].length; break;
     }
   }
-  fn(out, large, out.length);
+  const pass = out === keep && keepSent ? null : out;
+  if (out === keep) keepSent = true;
+  fn(pass, large.length ? large : null, total);
 };
 ch.port1.onmessage = () => {
   if (dead) return;
@@ -281,12 +306,12 @@ sock.onopen = () => queue(0, [String(sock.protocol), String(sock.extensions)]);
 sock.onmessage = (e) => { const d = e.data; queue(typeof d === 'string' ? 1 : 2, d); };
 sock.onerror = () => queue(4, null);
 sock.onclose = (e) => queue(5, [e.code, e.wasClean, String(e.reason)]);
-return () => {
-  dead = true; kinds = []; items = [];
+return [() => {
+  dead = true; kinds = []; items = []; keep = null;
   sock.onopen = sock.onmessage = sock.onerror = sock.onclose = null;
   ch.port1.onmessage = null;
   ch.port1.close(); ch.port2.close();
-};
+}, (buf, n) => sock.send(n === buf.length ? buf : buf.subarray(0, n)), (s) => sock.send(s)];
 `
 
 // batchedListeners, when false, makes new sockets use the per-event listeners,
@@ -298,7 +323,7 @@ var (
 	batchInstall js.Value
 )
 
-// batchInstaller returns function(sock, fn, largeAt) made from batchSource, or
+// batchInstaller returns function(sock, fn, largeAt, keepMax) made from batchSource, or
 // undefined when the page cannot build it.
 func batchInstaller() js.Value {
 	if !batchedListeners {
@@ -310,10 +335,25 @@ func batchInstaller() js.Value {
 		if !js.Global().Get("MessageChannel").Truthy() || !js.Global().Get("TextEncoder").Truthy() {
 			return
 		}
-		batchInstall = js.Global().Get("Function").New("sock", "fn", "largeAt", batchSource)
+		batchInstall = js.Global().Get("Function").New("sock", "fn", "largeAt", "keepMax", batchSource)
 	})
 	return batchInstall
 }
+
+// jsUint8Array is the page's Uint8Array constructor, looked up once.
+var jsUint8Array = js.Global().Get("Uint8Array")
+
+// sendScratch is the array that binary messages of up to maxSendScratch bytes are
+// copied into for the page's send, which takes a copy of the bytes at once (the
+// WHATWG standard's send(BufferSource)), so one array serves every socket. A new
+// array for every message cost a js.Value with a finalizer each.
+var (
+	sendScratchMu sync.Mutex
+	sendScratch   js.Value
+	sendScratchN  int
+)
+
+const maxSendScratch = 64 << 10
 
 // batchBufs holds drain's copies of batches, of up to maxBatchBuf bytes each, for
 // the next batch of any socket: a socket keeps no buffer of its own.
@@ -325,6 +365,12 @@ const maxBatchBuf = 64 << 10
 // and reports them in order. Every message gets a slice of its own; nothing
 // refers to the copy of the batch once drain returns.
 func (t *jsTransport) drain(out, large js.Value, n int) {
+	switch {
+	case out.IsNull():
+		out = t.batchBuf
+	case n <= batchKeepMax:
+		t.batchBuf = out // the socket's kept buffer, new or grown
+	}
 	p, _ := batchBufs.Get().(*[]byte)
 	if p == nil || cap(*p) < n {
 		p = new([]byte)
@@ -444,7 +490,7 @@ func (t *jsTransport) release() {
 	}
 	if t.batch.Truthy() {
 		t.batch.Invoke()
-		t.batch = js.Undefined()
+		t.batch, t.sendBytes, t.sendText, t.batchBuf = js.Undefined(), js.Undefined(), js.Undefined(), js.Undefined()
 	} else {
 		for _, typ := range []string{"open", "message", "error", "close"} {
 			t.sock.Set("on"+typ, js.Null())
@@ -483,11 +529,25 @@ func (t *jsTransport) send(m outgoing) {
 		t.sock.Call("close")
 	case m.close:
 		t.sock.Call("close", m.code, m.reason)
+	case m.text && t.sendText.Truthy():
+		t.sendText.Invoke(string(m.data))
+		t.ws.sent(len(m.data))
 	case m.text:
 		t.sock.Call("send", string(m.data))
 		t.ws.sent(len(m.data))
+	case t.sendBytes.Truthy() && len(m.data) <= maxSendScratch:
+		sendScratchMu.Lock()
+		if sendScratchN < len(m.data) {
+			sendScratchN = max(len(m.data), 2*sendScratchN, 4<<10)
+			sendScratch = jsUint8Array.New(min(sendScratchN, maxSendScratch))
+			sendScratchN = min(sendScratchN, maxSendScratch)
+		}
+		js.CopyBytesToJS(sendScratch, m.data)
+		t.sendBytes.Invoke(sendScratch, len(m.data))
+		sendScratchMu.Unlock()
+		t.ws.sent(len(m.data))
 	default:
-		u8 := js.Global().Get("Uint8Array").New(len(m.data))
+		u8 := jsUint8Array.New(len(m.data))
 		js.CopyBytesToJS(u8, m.data)
 		t.sock.Call("send", u8)
 		t.ws.sent(len(m.data))

@@ -303,3 +303,76 @@ func BenchmarkSlowListenerFlood(b *testing.B) {
 	b.ReportMetric(float64(n*size)/(1<<20), "flood-MiB")
 	b.ReportMetric(float64(peak)/(1<<20), "heap-MiB")
 }
+
+// fakePageWebSocket is a stand-in for the page's WebSocket whose send echoes
+// each message back as a message event in a task of its own (a MessageChannel
+// message), so that a ping-pong runs at the page's speed with no network.
+const fakePageWebSocket = `
+return class FakeWebSocket {
+  constructor(url) {
+    this.url = url; this.protocol = ""; this.extensions = ""; this.bufferedAmount = 0;
+    const ch = new MessageChannel();
+    this.ch = ch;
+    ch.port1.onmessage = () => this.onmessage && this.onmessage({data: new ArrayBuffer(16)});
+    globalThis.fakeSocket = this;
+  }
+  send(d) { this.ch.port2.postMessage(null); }
+  close() { this.ch.port1.close(); }
+};`
+
+// BenchmarkPagePingPong measures the page time a message costs, from the page's
+// message event to the listener's Send reaching the page's send, with no network
+// (fakePageWebSocket), through the batched and the per-event listeners, and what
+// the same ping-pong costs plain JavaScript. ns/op is one ping-pong:
+//
+//	GOOS=js GOARCH=wasm go test -run '^$' -bench PagePingPong -exec $PWD/.ci/wasm/go_js_wasm_chromium .
+func BenchmarkPagePingPong(b *testing.B) {
+	g := js.Global()
+	saved := g.Get("WebSocket")
+	g.Set("WebSocket", g.Get("Function").New(fakePageWebSocket).Invoke())
+	defer g.Set("WebSocket", saved)
+	msg := []byte("0123456789abcdef")
+	for _, batched := range []bool{true, false} {
+		b.Run(fmt.Sprint("batched=", batched), func(b *testing.B) {
+			batchedListeners = batched
+			defer func() { batchedListeners = true }()
+			opened, done := make(chan struct{}), make(chan struct{})
+			count := 0
+			ws, err := NewWithOptions("ws://fake.invalid/", &Options{
+				OnOpen: func(*Event) { close(opened) },
+				OnMessage: func(e *MessageEvent) {
+					if count++; count >= b.N {
+						close(done)
+						return
+					}
+					e.Target.Send(msg)
+				},
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer func() { ws.tr.abort(nil); <-ws.Done() }()
+			ws.SetBinaryType(BinaryTypeArrayBuffer)
+			g.Get("fakeSocket").Call("onopen", js.ValueOf(map[string]any{}))
+			<-opened
+			b.ResetTimer()
+			ws.Send(msg)
+			<-done
+		})
+	}
+	b.Run("javascript", func(b *testing.B) {
+		run := g.Get("Function").New("n", `
+return new Promise(done => {
+  const s = new WebSocket("ws://fake.invalid/"), m = new Uint8Array(16);
+  let c = 0;
+  s.onmessage = () => { if (++c >= n) { s.close(); done(); } else s.send(m); };
+  s.send(m);
+});`)
+		finished := make(chan struct{})
+		then := js.FuncOf(func(js.Value, []js.Value) any { close(finished); return nil })
+		defer then.Release()
+		b.ResetTimer()
+		run.Invoke(b.N).Call("then", then)
+		<-finished
+	})
+}

@@ -416,7 +416,7 @@ func (t *jsTransport) drain(out, large js.Value, n int) {
 			panic("websocket: bad batch from the JavaScript listeners")
 		}
 		t.mu.Lock()
-		done := t.done
+		done := t.done || t.failErr != nil
 		t.mu.Unlock()
 		if done {
 			return
@@ -503,9 +503,19 @@ func (t *jsTransport) release() {
 	t.funcs = nil
 }
 
-// abort fails the connection. The socket does not wait for the page's close
-// event: Chromium sends it at once, but Node's WebSocket never does while the
-// server stays silent, and the result must be the same everywhere.
+// abort fails the connection: it closes the page's socket and detaches from it
+// at once (no page event reaches the socket after abort), and reports closed
+// in the page's next task (setTimeout 0).
+//
+// It does not wait for the page's close event: Chromium sends it at once, but
+// Node's WebSocket never does while the server stays silent, and the result must
+// be the same everywhere. It waits for one task because Chromium tears a closed
+// socket down only after the script's task, and throttles new connections by
+// how many are pending (services/network/websocket_throttler.cc: up to 1–5 s
+// each). A Go program that opened and closed sockets in a loop without the page
+// running a task kept them all pending: the conformance run, whose constructor
+// scenarios do just that, then waited 3–5 s for its next connection where
+// Chromium's own run waited 11–30 ms.
 func (t *jsTransport) abort(err error) {
 	t.mu.Lock()
 	if t.failErr == nil {
@@ -515,7 +525,14 @@ func (t *jsTransport) abort(err error) {
 	if t.sock.Truthy() {
 		t.sock.Call("close")
 	}
-	t.finish(1006, "", false, err)
+	t.release()
+	var later js.Func
+	later = js.FuncOf(func(js.Value, []js.Value) any {
+		later.Release()
+		t.finish(1006, "", false, err)
+		return nil
+	})
+	js.Global().Call("setTimeout", later, 0)
 }
 
 // send hands m to the page's WebSocket at once; the page buffers it, and its

@@ -376,3 +376,27 @@ return new Promise(done => {
 		<-finished
 	})
 }
+
+// Close while CONNECTING reports the close only after the page has run a task,
+// so that Chromium can tear the socket down: a loop of New and Close that never
+// let the page run kept every socket pending, and Chromium's throttle then
+// delayed the next connection by seconds (see jsTransport.abort).
+func TestCloseWhileConnectingLetsThePageRun(t *testing.T) {
+	g := js.Global()
+	g.Set("pageRan", false)
+	mark := js.FuncOf(func(js.Value, []js.Value) any { g.Set("pageRan", true); return nil })
+	defer mark.Release()
+	ws, err := New(srv("/echo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Call("setTimeout", mark, 0) // queued before Close
+	ws.Close()
+	<-ws.Done()
+	if !g.Get("pageRan").Bool() {
+		t.Error("the close event was dispatched before the page ran the task queued before Close")
+	}
+	if n := liveFuncs.Load(); n != 0 {
+		t.Errorf("%d js.Func held after the close event", n)
+	}
+}

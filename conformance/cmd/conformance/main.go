@@ -123,18 +123,17 @@ func run() (int, error) {
 		return 0, fmt.Errorf("JavaScript in Chromium: %w", err)
 	}
 	logf("chromium: %v", time.Since(t0).Round(100*time.Millisecond))
-	// The WASM run gets a Chromium of its own. Why: Chromium throttles WebSocket
-	// connections per renderer process (services/network/websocket_throttler.cc):
-	// before each connection it waits rand(1–5 s)·2^min(pending +
-	// failed/(succeeded+1), 16)/65536, with the counts kept for 2 to 4 minutes.
-	// The constructor scenarios fail about a hundred connections on purpose; when
-	// the WASM run shared the JavaScript run's renderer it inherited those
-	// failures on top of its own, and the first scenarios after them that
-	// connect ("valid URL with an array of protocols", "… with an empty protocol
-	// list") waited 4.0–4.8 s against Chromium's 23–30 ms. Plain JavaScript waits
-	// as long in the same state (1.4–5 s after 80 failed connections), so the
-	// throttle stays in both runs; this keeps it from being counted twice.
-	// Timings are not part of the report (see printTiming).
+	// The WASM run gets a Chromium of its own, so that both browser runs start
+	// from the same state. Why: Chromium throttles WebSocket connections per
+	// renderer process (services/network/websocket_throttler.cc): before each
+	// connection it waits rand(1–5 s)·2^min(pending + failed/(succeeded+1),
+	// 16)/65536, with the counts kept for 2 to 4 minutes, and the constructor
+	// scenarios fail about a hundred connections on purpose. Sharing the
+	// JavaScript run's renderer, the WASM run inherited its failures. (The
+	// 4.0–4.8 s that "valid URL with an array of protocols" once took as WASM
+	// came mostly from the package, which let the page run no task between
+	// closing one socket and opening the next; see abort in js_wasm.go.)
+	// Timings are not part of the report either (see printTiming).
 	br.close()
 	t0 = time.Now()
 	if br, err = startChromium(ctx, *flagChromium); err != nil {

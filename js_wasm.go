@@ -522,10 +522,10 @@ func (t *jsTransport) abort(err error) {
 		t.failErr = err
 	}
 	t.mu.Unlock()
+	t.release() // first: Node's WebSocket fires error from inside close()
 	if t.sock.Truthy() {
 		t.sock.Call("close")
 	}
-	t.release()
 	var later js.Func
 	later = js.FuncOf(func(js.Value, []js.Value) any {
 		later.Release()

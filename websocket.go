@@ -100,7 +100,11 @@ type WebSocket struct {
 //
 // The URL must be absolute with scheme ws, wss, http (read as ws) or https (read
 // as wss), and have no fragment. Each protocol must be a token and none may repeat.
-// Otherwise New returns an error matching ErrSyntax, and nothing is started.
+// Otherwise New returns an error matching ErrSyntax, and nothing is started. In
+// WASM the page's own WebSocket constructor applies these rules, so they are the
+// page's (a relative URL resolves against the page; Chromium accepts a space in
+// a host), and New returns the DOMException it throws as an error of that name:
+// ErrSyntax, ErrSecurity (a ws: URL from an https page), or another name.
 //
 // As in JavaScript, an event with no listener when it is dispatched is dropped,
 // and listeners set right after New see every event: for 250 ms after New, or

@@ -51,10 +51,15 @@ type Options struct {
 	// no limit. Native-only.
 	HandshakeTimeout time.Duration
 
-	// PingInterval is how often to ping an open connection; 0 sends no pings,
-	// as browsers. Native-only: keepalive, see API.md.
+	// PingInterval, when not 0, makes the socket send a ping after every
+	// PingInterval of its life, so that a dead peer is noticed (a NAT that dropped
+	// the mapping, a server that hung): browsers never ping, so 0, the default,
+	// sends none. Native-only.
 	PingInterval time.Duration
-	// PingTimeout is how long a ping may go unanswered before the connection
-	// fails. Native-only: keepalive, see API.md.
+	// PingTimeout is how long a ping may wait for its pong; when it passes, the
+	// connection fails ("error" with Err matching ErrPingTimeout, then "close"
+	// 1006, not clean). 0 means PingInterval. A pong can only be read while the
+	// socket reads: while a slow listener holds the event queue full, a late pong
+	// does not fail the connection, and the next ping tries again. Native-only.
 	PingTimeout time.Duration
 }

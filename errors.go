@@ -7,7 +7,9 @@ import (
 
 // DOMException is the Go form of the DOMException a browser throws from the
 // WebSocket constructor, send() and close(). Match a kind with errors.Is against
-// ErrSyntax, ErrInvalidState or ErrInvalidAccess; read the details with errors.As.
+// ErrSyntax, ErrSecurity, ErrInvalidState or ErrInvalidAccess; read the details
+// with errors.As. In WASM, whatever DOMException the page's constructor throws
+// comes back as one of this name.
 type DOMException struct {
 	// Name is the DOMException's name, such as "SyntaxError".
 	Name string
@@ -35,6 +37,10 @@ var (
 	// ErrSyntax is JavaScript's SyntaxError: an invalid URL or protocol list, or a
 	// close reason longer than 123 bytes.
 	ErrSyntax error = &DOMException{Name: "SyntaxError"}
+	// ErrSecurity is JavaScript's SecurityError, which the page's WebSocket
+	// constructor throws for a ws: URL from a page loaded over https (mixed
+	// content). Only the browser backend returns it: natively there is no page.
+	ErrSecurity error = &DOMException{Name: "SecurityError"}
 	// ErrInvalidState is JavaScript's InvalidStateError: Send while CONNECTING.
 	ErrInvalidState error = &DOMException{Name: "InvalidStateError"}
 	// ErrInvalidAccess is JavaScript's InvalidAccessError: a close code other than

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
@@ -14,28 +15,21 @@ import (
 // liveFuncs counts the js.Funcs the package holds, for the tests' leak check.
 var liveFuncs atomic.Int64
 
-// resolveURL resolves raw against the page's location, as browsers do, with the
-// page's own URL parser; outside a page (Node) there is no base.
-func resolveURL(raw string) (u parsedURL, err error) {
-	loc := js.Global().Get("location")
-	urlCtor := js.Global().Get("URL")
-	if loc.Truthy() && urlCtor.Truthy() {
-		href, ok := jsResolve(urlCtor, raw, loc.Get("href").String())
-		if !ok {
-			return parsedURL{}, syntaxError("the URL " + fmt.Sprintf("%q", raw) + " is invalid")
-		}
-		raw = href
-	}
-	return parseURL(raw)
+// parsedURL is the URL the page's WebSocket constructor accepted. (Natively it
+// is the result of the package's own parser, in url.go, which js builds leave
+// out.)
+type parsedURL struct {
+	href   string // the page socket's url, what URL returns
+	origin string // its origin, for MessageEvent.Origin
 }
 
-func jsResolve(urlCtor js.Value, raw, base string) (href string, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	return urlCtor.New(raw, base).Get("href").String(), true
+// checkArgs leaves the constructor's URL and protocol rules to the page, so that
+// they are the page's own (relative URLs resolve against the page; what the
+// page's parser accepts, and how it serializes it, is what URL returns):
+// newTransport constructs the page's WebSocket, which applies them, and takes the
+// URL it serialized. Nothing of url.go's parser is used in this backend.
+func checkArgs(url string, protocols []string) (parsedURL, error) {
+	return parsedURL{href: url}, nil
 }
 
 // The causes the browser backend can give: browsers hide the details from scripts.
@@ -53,11 +47,24 @@ var (
 // into the Go runtime per batch rather than one per message. Where the page
 // forbids new Function (a Content Security Policy without 'unsafe-eval'), one
 // js.FuncOf listener per event type does the same work, one event at a time.
+//
+// Memory under a slow listener is not bounded here: the page's WebSocket cannot
+// be told to stop reading, and a JavaScript callback must not block, so while a
+// listener blocks every message that arrives waits in the socket's queue, in the
+// Go heap (measured in Chromium: a 125 MiB flood behind a blocked listener grows
+// the heap in use by 125.6 MiB; BenchmarkSlowListenerFlood). WebSocketStream
+// (Chromium 124+) could push back, but it reports a connection dropped without a
+// close frame and a failed one alike (its closed promise rejects with closeCode
+// 1006 for both, where WebSocket fires error only for the second), so the
+// events would no longer be Chromium's.
 type jsTransport struct {
 	ws    *WebSocket
 	sock  js.Value
 	funcs []js.Func
-	batch js.Value // the JavaScript side of the batched listeners; undefined without them
+	// The JavaScript side of the batched listeners (see batchSource), all
+	// undefined without them: the function that removes them, the send helpers,
+	// and the socket's kept batch buffer.
+	batch, sendBytes, sendText, batchBuf js.Value
 
 	mu       sync.Mutex
 	failErr  error
@@ -73,7 +80,7 @@ func newTransport(s *WebSocket) (transport, error) {
 		set  bool
 	}{
 		{"Header", o.Header != nil},
-		{"HTTPClient", o.HTTPClient != nil},
+		{"HTTPClient", !isNil(o.HTTPClient)},
 		{"DisableCompression", o.DisableCompression},
 		{"MaxMessageSize", o.MaxMessageSize != 0},
 		{"MaxBufferedAmount", o.MaxBufferedAmount != 0},
@@ -85,23 +92,46 @@ func newTransport(s *WebSocket) (transport, error) {
 			return nil, fmt.Errorf("%w: Options.%s (the browser decides it)", ErrUnsupportedOption, opt.name)
 		}
 	}
-	if !js.Global().Get("WebSocket").Truthy() {
+	ctor := js.Global().Get("WebSocket")
+	if ctor.Type() != js.TypeFunction {
 		return nil, errors.New("websocket: this JavaScript environment has no global WebSocket (in Node 20, run with --experimental-websocket)")
 	}
-	return &jsTransport{ws: s}, nil
+	protocols := make([]any, len(s.protocols))
+	for i, p := range s.protocols {
+		protocols[i] = p
+	}
+	sock, err := newJSWebSocket(ctor, s.url.href, protocols)
+	if err != nil {
+		return nil, err
+	}
+	href := sock.Get("url").String()
+	s.url = parsedURL{href: href, origin: jsOrigin(href)}
+	return &jsTransport{ws: s, sock: sock}, nil
+}
+
+// isNil reports whether v is nil or a nil pointer (Options.HTTPClient holding a
+// nil *http.Client is not set, as natively).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
+}
+
+// jsOrigin is the serialized origin of a URL the page's WebSocket accepted, by
+// the page's URL parser: what Chromium gives as MessageEvent.origin.
+func jsOrigin(href string) (origin string) {
+	defer func() {
+		if recover() != nil {
+			origin = ""
+		}
+	}()
+	return js.Global().Get("URL").New(href).Get("origin").String()
 }
 
 func (t *jsTransport) start() {
-	protocols := make([]any, len(t.ws.protocols))
-	for i, p := range t.ws.protocols {
-		protocols[i] = p
-	}
-	sock, err := newJSWebSocket(t.ws.url.href, protocols)
-	if err != nil {
-		t.finish(1006, "", false, err)
-		return
-	}
-	t.sock = sock
+	sock := t.sock
 	sock.Set("binaryType", "arraybuffer") // copied once into Go; a Blob would need an async read
 	if install := batchInstaller(); install.Truthy() {
 		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -110,7 +140,8 @@ func (t *jsTransport) start() {
 		})
 		liveFuncs.Add(1)
 		t.funcs = append(t.funcs, fn)
-		t.batch = install.Invoke(sock, fn, batchLargeAt)
+		parts := install.Invoke(sock, fn, batchLargeAt, batchKeepMax)
+		t.batch, t.sendBytes, t.sendText = parts.Index(0), parts.Index(1), parts.Index(2)
 		return
 	}
 	t.listen("open", func(js.Value) {
@@ -122,7 +153,7 @@ func (t *jsTransport) start() {
 			t.ws.message(true, []byte(data.String()), false)
 			return
 		}
-		u8 := js.Global().Get("Uint8Array").New(data)
+		u8 := jsUint8Array.New(data)
 		b := make([]byte, u8.Get("length").Int())
 		js.CopyBytesToGo(b, u8)
 		t.ws.message(false, b, false)
@@ -178,18 +209,28 @@ const (
 	// batchLarge entry, copied straight into its own slice, instead of being
 	// concatenated into the batch and copied twice.
 	batchLargeAt = 16 << 10
+
+	// batchKeepMax is the largest batch written into the socket's kept buffer,
+	// which Go holds a js.Value of from the first batch on; a larger batch gets
+	// an array of its own. (A new array, and a new js.Value with its finalizer,
+	// for every batch cost a lone message about a tenth of its time.)
+	batchKeepMax = 64 << 10
 )
 
-// batchSource is the body of function(sock, fn, largeAt), built once per page with
-// new Function. It installs listeners on sock that queue each event and hand what
-// is queued to fn, in the order the page fired the events, as
-// fn(bytes, large, bytes.length). bytes starts with a header of little-endian
+// batchSource is the body of function(sock, fn, largeAt, keepMax), built once per
+// page with new Function. It installs listeners on sock that queue each event and
+// hand what is queued to fn, in the order the page fired the events, as fn(bytes,
+// large, n). The batch is the first n bytes of bytes: a header of little-endian
 // int32s — the header's length in int32s, then for each event its kind and the
-// numbers listed with the batch* constants — and goes on with the events' strings
-// (UTF-8) and messages, in order; a binary message of largeAt (batchLargeAt) bytes
-// or more is not copied into bytes but passed in large, as a Uint8Array. It
-// returns a function that removes the listeners and drops whatever is queued; fn
-// is never called after it.
+// numbers listed with the batch* constants — then the events' strings (UTF-8) and
+// messages, in order. A batch of up to keepMax (batchKeepMax) bytes is written into
+// the socket's kept buffer, and bytes is null when that buffer is the one fn was
+// last given. A binary message of largeAt (batchLargeAt) bytes or more is not
+// copied into bytes but passed in large, an array of Uint8Arrays (null when there
+// is none). It returns [remove, sendBytes, sendText]: remove takes the listeners
+// off and drops whatever is queued (fn is never called after it);
+// sendBytes(buf, n) sends the first n bytes of the Uint8Array buf and
+// sendText(s) the string s, on sock, so that Go's sends pass no method name.
 //
 // When fn is handed to: the first event of a burst goes to fn at once, from its
 // own listener, so that a lone message waits for nothing. Its listener also
@@ -202,6 +243,7 @@ const (
 const batchSource = `
 const enc = new TextEncoder();
 let kinds = [], items = [], posted = false, dead = false;
+let keep = new Uint8Array(4096), keepSent = false;
 const ch = new MessageChannel();
 const u32 = (dv, i, v) => dv.setInt32(4 * i, v, true);
 const flush = () => {
@@ -222,7 +264,15 @@ const flush = () => {
     case 5: v[2] = enc.encode(v[2]); ints += 4; size += v[2].length; break;
     }
   }
-  const out = new Uint8Array(4 * ints + size), dv = new DataView(out.buffer);
+  const total = 4 * ints + size;
+  let out = keep;
+  if (total > keepMax) {
+    out = new Uint8Array(total);
+  } else if (total > keep.length) {
+    keep = out = new Uint8Array(Math.min(keepMax, Math.max(total, 2 * keep.length)));
+    keepSent = false;
+  }
+  const dv = new DataView(out.buffer);
   let n = 0, at = 4 * ints, li = 0;
   u32(dv, n++, ints);
   for (let i = 0; i < k.length; i++) {
@@ -235,7 +285,9 @@ const flush = () => {
     case 5: u32(dv, n++, v[0]); u32(dv, n++, v[1] ? 1 : 0); u32(dv, n++, v[2].length); out.set(v[2], at); at += v[2].length; break;
     }
   }
-  fn(out, large, out.length);
+  const pass = out === keep && keepSent ? null : out;
+  if (out === keep) keepSent = true;
+  fn(pass, large.length ? large : null, total);
 };
 ch.port1.onmessage = () => {
   if (dead) return;
@@ -254,12 +306,12 @@ sock.onopen = () => queue(0, [String(sock.protocol), String(sock.extensions)]);
 sock.onmessage = (e) => { const d = e.data; queue(typeof d === 'string' ? 1 : 2, d); };
 sock.onerror = () => queue(4, null);
 sock.onclose = (e) => queue(5, [e.code, e.wasClean, String(e.reason)]);
-return () => {
-  dead = true; kinds = []; items = [];
+return [() => {
+  dead = true; kinds = []; items = []; keep = null;
   sock.onopen = sock.onmessage = sock.onerror = sock.onclose = null;
   ch.port1.onmessage = null;
   ch.port1.close(); ch.port2.close();
-};
+}, (buf, n) => sock.send(n === buf.length ? buf : buf.subarray(0, n)), (s) => sock.send(s)];
 `
 
 // batchedListeners, when false, makes new sockets use the per-event listeners,
@@ -271,7 +323,7 @@ var (
 	batchInstall js.Value
 )
 
-// batchInstaller returns function(sock, fn, largeAt) made from batchSource, or
+// batchInstaller returns function(sock, fn, largeAt, keepMax) made from batchSource, or
 // undefined when the page cannot build it.
 func batchInstaller() js.Value {
 	if !batchedListeners {
@@ -283,10 +335,25 @@ func batchInstaller() js.Value {
 		if !js.Global().Get("MessageChannel").Truthy() || !js.Global().Get("TextEncoder").Truthy() {
 			return
 		}
-		batchInstall = js.Global().Get("Function").New("sock", "fn", "largeAt", batchSource)
+		batchInstall = js.Global().Get("Function").New("sock", "fn", "largeAt", "keepMax", batchSource)
 	})
 	return batchInstall
 }
+
+// jsUint8Array is the page's Uint8Array constructor, looked up once.
+var jsUint8Array = js.Global().Get("Uint8Array")
+
+// sendScratch is the array that binary messages of up to maxSendScratch bytes are
+// copied into for the page's send, which takes a copy of the bytes at once (the
+// WHATWG standard's send(BufferSource)), so one array serves every socket. A new
+// array for every message cost a js.Value with a finalizer each.
+var (
+	sendScratchMu sync.Mutex
+	sendScratch   js.Value
+	sendScratchN  int
+)
+
+const maxSendScratch = 64 << 10
 
 // batchBufs holds drain's copies of batches, of up to maxBatchBuf bytes each, for
 // the next batch of any socket: a socket keeps no buffer of its own.
@@ -298,6 +365,12 @@ const maxBatchBuf = 64 << 10
 // and reports them in order. Every message gets a slice of its own; nothing
 // refers to the copy of the batch once drain returns.
 func (t *jsTransport) drain(out, large js.Value, n int) {
+	switch {
+	case out.IsNull():
+		out = t.batchBuf
+	case n <= batchKeepMax:
+		t.batchBuf = out // the socket's kept buffer, new or grown
+	}
 	p, _ := batchBufs.Get().(*[]byte)
 	if p == nil || cap(*p) < n {
 		p = new([]byte)
@@ -343,7 +416,7 @@ func (t *jsTransport) drain(out, large js.Value, n int) {
 			panic("websocket: bad batch from the JavaScript listeners")
 		}
 		t.mu.Lock()
-		done := t.done
+		done := t.done || t.failErr != nil
 		t.mu.Unlock()
 		if done {
 			return
@@ -364,15 +437,38 @@ func (t *jsTransport) finish(code int, reason string, clean bool, err error) {
 	t.ws.closed(code, reason, clean, err)
 }
 
-// newJSWebSocket calls new WebSocket(url, protocols), turning a thrown exception
-// into an error.
-func newJSWebSocket(url string, protocols []any) (sock js.Value, err error) {
+// newJSWebSocket calls new WebSocket(url, protocols) — the page applies the URL
+// and protocol rules — and turns the exception it throws into the error of its
+// DOMException's name: SyntaxError matches ErrSyntax, SecurityError (a ws: URL
+// from an https page) ErrSecurity, any other name a *DOMException of that name.
+func newJSWebSocket(ctor js.Value, url string, protocols []any) (sock js.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("websocket: new WebSocket threw: %v", r)
+			exc, ok := r.(js.Error)
+			if !ok {
+				panic(r)
+			}
+			err = constructorError(url, exc.Value)
 		}
 	}()
-	return js.Global().Get("WebSocket").New(url, protocols), nil
+	return ctor.New(url, protocols), nil
+}
+
+// constructorError is the error for exc, thrown by the page's WebSocket
+// constructor for url.
+func constructorError(url string, exc js.Value) error {
+	name, msg := "Error", ""
+	if exc.Type() == js.TypeObject {
+		if n := exc.Get("name"); n.Type() == js.TypeString {
+			name = n.String()
+		}
+		if m := exc.Get("message"); m.Type() == js.TypeString {
+			msg = m.String()
+		}
+	} else {
+		msg = exc.String()
+	}
+	return &DOMException{Name: name, Message: fmt.Sprintf("new WebSocket(%q) threw: %s", url, msg)}
 }
 
 // listen adds a JavaScript listener that runs f and never blocks.
@@ -394,7 +490,7 @@ func (t *jsTransport) release() {
 	}
 	if t.batch.Truthy() {
 		t.batch.Invoke()
-		t.batch = js.Undefined()
+		t.batch, t.sendBytes, t.sendText, t.batchBuf = js.Undefined(), js.Undefined(), js.Undefined(), js.Undefined()
 	} else {
 		for _, typ := range []string{"open", "message", "error", "close"} {
 			t.sock.Set("on"+typ, js.Null())
@@ -407,19 +503,36 @@ func (t *jsTransport) release() {
 	t.funcs = nil
 }
 
-// abort fails the connection. The socket does not wait for the page's close
-// event: Chromium sends it at once, but Node's WebSocket never does while the
-// server stays silent, and the result must be the same everywhere.
+// abort fails the connection: it closes the page's socket and detaches from it
+// at once (no page event reaches the socket after abort), and reports closed
+// in the page's next task (setTimeout 0).
+//
+// It does not wait for the page's close event: Chromium sends it at once, but
+// Node's WebSocket never does while the server stays silent, and the result must
+// be the same everywhere. It waits for one task because Chromium tears a closed
+// socket down only after the script's task, and throttles new connections by
+// how many are pending (services/network/websocket_throttler.cc: up to 1–5 s
+// each). A Go program that opened and closed sockets in a loop without the page
+// running a task kept them all pending: the conformance run, whose constructor
+// scenarios do just that, then waited 3–5 s for its next connection where
+// Chromium's own run waited 11–30 ms.
 func (t *jsTransport) abort(err error) {
 	t.mu.Lock()
 	if t.failErr == nil {
 		t.failErr = err
 	}
 	t.mu.Unlock()
+	t.release() // first: Node's WebSocket fires error from inside close()
 	if t.sock.Truthy() {
 		t.sock.Call("close")
 	}
-	t.finish(1006, "", false, err)
+	var later js.Func
+	later = js.FuncOf(func(js.Value, []js.Value) any {
+		later.Release()
+		t.finish(1006, "", false, err)
+		return nil
+	})
+	js.Global().Call("setTimeout", later, 0)
 }
 
 // send hands m to the page's WebSocket at once; the page buffers it, and its
@@ -433,11 +546,25 @@ func (t *jsTransport) send(m outgoing) {
 		t.sock.Call("close")
 	case m.close:
 		t.sock.Call("close", m.code, m.reason)
+	case m.text && t.sendText.Truthy():
+		t.sendText.Invoke(string(m.data))
+		t.ws.sent(len(m.data))
 	case m.text:
 		t.sock.Call("send", string(m.data))
 		t.ws.sent(len(m.data))
+	case t.sendBytes.Truthy() && len(m.data) <= maxSendScratch:
+		sendScratchMu.Lock()
+		if sendScratchN < len(m.data) {
+			sendScratchN = max(len(m.data), 2*sendScratchN, 4<<10)
+			sendScratch = jsUint8Array.New(min(sendScratchN, maxSendScratch))
+			sendScratchN = min(sendScratchN, maxSendScratch)
+		}
+		js.CopyBytesToJS(sendScratch, m.data)
+		t.sendBytes.Invoke(sendScratch, len(m.data))
+		sendScratchMu.Unlock()
+		t.ws.sent(len(m.data))
 	default:
-		u8 := js.Global().Get("Uint8Array").New(len(m.data))
+		u8 := jsUint8Array.New(len(m.data))
 		js.CopyBytesToJS(u8, m.data)
 		t.sock.Call("send", u8)
 		t.ws.sent(len(m.data))

@@ -6,10 +6,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
 	"runtime"
 	"strings"
 	"syscall/js"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -34,20 +36,92 @@ func TestRelativeURLResolvesAgainstThePage(t *testing.T) {
 	<-ws.Done()
 }
 
+// Code written for the native backend compiles here (an http.Header and a
+// *http.Client are assignable to the fields), and each native-only option that is
+// set is refused with an error naming it.
 func TestNativeOnlyOptionsAreRefused(t *testing.T) {
 	for name, o := range map[string]Options{
-		"Header":             {Header: map[string][]string{"X": {"y"}}},
+		"Header":             {Header: http.Header{"X": {"y"}}},
+		"HTTPClient":         {HTTPClient: &http.Client{}},
 		"DisableCompression": {DisableCompression: true},
 		"MaxMessageSize":     {MaxMessageSize: 10},
 		"MaxBufferedAmount":  {MaxBufferedAmount: 10},
 		"HandshakeTimeout":   {HandshakeTimeout: 10},
-		"PingInterval":       {PingInterval: 10},
-		"PingTimeout":        {PingTimeout: 10},
+		"PingInterval":       {PingInterval: time.Second},
+		"PingTimeout":        {PingTimeout: time.Second},
 	} {
-		_, err := NewWithOptions(srv("/echo"), &o)
-		if !errors.Is(err, ErrUnsupportedOption) || !strings.Contains(err.Error(), "Options."+name) {
-			t.Errorf("NewWithOptions with %s = %v, want ErrUnsupportedOption naming it", name, err)
+		ws, err := NewWithOptions(srv("/echo"), &o)
+		if !errors.Is(err, ErrUnsupportedOption) || !strings.Contains(err.Error(), "Options."+name) || ws != nil {
+			t.Errorf("NewWithOptions with %s = %v, %v; want ErrUnsupportedOption naming it", name, ws, err)
 		}
+	}
+	// As natively, a nil *http.Client means no client of the caller's.
+	var none *http.Client
+	ws, err := NewWithOptions(srv("/echo"), &Options{HTTPClient: none})
+	if err != nil {
+		t.Fatalf("NewWithOptions with a nil *http.Client: %v", err)
+	}
+	ws.Close()
+	<-ws.Done()
+}
+
+// The page's WebSocket constructor decides the URL and protocol rules; whatever
+// DOMException it throws comes back as an error of that name. A page served over
+// https throws SecurityError for a ws: URL, but the test runners serve pages over
+// http, so a stand-in constructor throws each exception here.
+func TestConstructorExceptionsKeepTheirName(t *testing.T) {
+	g := js.Global()
+	saved := g.Get("WebSocket")
+	defer g.Set("WebSocket", saved)
+	for _, tc := range []struct {
+		throw string // JavaScript that makes the exception
+		is    error
+		name  string
+	}{
+		{`new DOMException("insecure", "SecurityError")`, ErrSecurity, "SecurityError"},
+		{`new DOMException("bad URL", "SyntaxError")`, ErrSyntax, "SyntaxError"},
+		{`new DOMException("no", "NotAllowedError")`, nil, "NotAllowedError"},
+		{`new TypeError("not a string")`, nil, "TypeError"},
+	} {
+		g.Set("WebSocket", g.Get("Function").New("throw "+tc.throw+";"))
+		ws, err := New("ws://example.invalid/")
+		var de *DOMException
+		if ws != nil || !errors.As(err, &de) || de.Name != tc.name || (tc.is != nil && !errors.Is(err, tc.is)) {
+			t.Errorf("New with a constructor that throws %s = %v, %v; want a %s", tc.throw, ws, err, tc.name)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "websocket: "+tc.name+": ") || !strings.Contains(err.Error(), "example.invalid") {
+			t.Errorf("error %q: want it to start with websocket: %s: and name the URL", err, tc.name)
+		}
+	}
+	if n := liveFuncs.Load(); n != 0 {
+		t.Errorf("%d js.Func held after the constructor threw", n)
+	}
+}
+
+// The page's own parser rules apply: what it throws for, this package refuses
+// with ErrSyntax, and URL is the page socket's serialization.
+func TestThePageParsesTheURL(t *testing.T) {
+	for _, bad := range []string{"ftp://x/", "ws://x/#frag", "ws://[::1", "ws://x:65536/"} {
+		if ws, err := New(bad); !errors.Is(err, ErrSyntax) || ws != nil {
+			t.Errorf("New(%q) = %v, %v; want ErrSyntax", bad, ws, err)
+		}
+	}
+	for _, protocols := range [][]string{{""}, {"a b"}, {"chat", "chat"}, {"\u00e9"}} {
+		if ws, err := New(srv("/echo"), protocols...); !errors.Is(err, ErrSyntax) || ws != nil {
+			t.Errorf("New with protocols %q = %v, %v; want ErrSyntax", protocols, ws, err)
+		}
+	}
+	raw := strings.Replace(srv("/echo"), "ws://", "WS://", 1) + "?a b"
+	ws, err := New(raw)
+	if err != nil {
+		t.Fatalf("New(%q): %v", raw, err)
+	}
+	defer func() { ws.Close(); <-ws.Done() }()
+	if want := js.Global().Get("WebSocket").New(raw); ws.URL() != want.Get("url").String() {
+		t.Errorf("URL() = %q, want the page's %q", ws.URL(), want.Get("url").String())
+	} else {
+		want.Call("close")
 	}
 }
 
@@ -185,4 +259,144 @@ func TestScenariosWithPerEventListeners(t *testing.T) {
 	batchedListeners = false
 	t.Cleanup(func() { batchedListeners = true })
 	TestScenarios(t)
+}
+
+// BenchmarkSlowListenerFlood measures what a listener that blocks costs here: the
+// page's WebSocket cannot be told to stop reading, so while the listener waits
+// every message of the server's flood is copied into the Go heap (see the
+// jsTransport doc). It reports the growth of the heap in use, in MiB, once the
+// whole flood (flood-MiB) waits in the socket's queue:
+//
+//	GOOS=js GOARCH=wasm go test -run '^$' -bench SlowListenerFlood -benchtime 1x -exec $PWD/.ci/wasm/go_js_wasm_chromium .
+func BenchmarkSlowListenerFlood(b *testing.B) {
+	const n, size = 2000, 64 << 10
+	var peak uint64
+	for range b.N {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapInuse
+		release := make(chan struct{})
+		first := true
+		ws, err := NewWithOptions(srv(fmt.Sprintf("/flood?compress=0&n=%d&size=%d", n, size)), &Options{
+			OnMessage: func(e *MessageEvent) {
+				if first {
+					first = false
+					<-release
+				}
+			},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for queued := 0; queued < n-1; {
+			time.Sleep(10 * time.Millisecond) // lets the page deliver
+			ws.events.mu.Lock()
+			queued = ws.events.messages
+			ws.events.mu.Unlock()
+		}
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse-base)
+		close(release)
+		<-ws.Done()
+	}
+	b.ReportMetric(float64(n*size)/(1<<20), "flood-MiB")
+	b.ReportMetric(float64(peak)/(1<<20), "heap-MiB")
+}
+
+// fakePageWebSocket is a stand-in for the page's WebSocket whose send echoes
+// each message back as a message event in a task of its own (a MessageChannel
+// message), so that a ping-pong runs at the page's speed with no network.
+const fakePageWebSocket = `
+return class FakeWebSocket {
+  constructor(url) {
+    this.url = url; this.protocol = ""; this.extensions = ""; this.bufferedAmount = 0;
+    const ch = new MessageChannel();
+    this.ch = ch;
+    ch.port1.onmessage = () => this.onmessage && this.onmessage({data: new ArrayBuffer(16)});
+    globalThis.fakeSocket = this;
+  }
+  send(d) { this.ch.port2.postMessage(null); }
+  close() { this.ch.port1.close(); }
+};`
+
+// BenchmarkPagePingPong measures the page time a message costs, from the page's
+// message event to the listener's Send reaching the page's send, with no network
+// (fakePageWebSocket), through the batched and the per-event listeners, and what
+// the same ping-pong costs plain JavaScript. ns/op is one ping-pong:
+//
+//	GOOS=js GOARCH=wasm go test -run '^$' -bench PagePingPong -exec $PWD/.ci/wasm/go_js_wasm_chromium .
+func BenchmarkPagePingPong(b *testing.B) {
+	g := js.Global()
+	saved := g.Get("WebSocket")
+	g.Set("WebSocket", g.Get("Function").New(fakePageWebSocket).Invoke())
+	defer g.Set("WebSocket", saved)
+	msg := []byte("0123456789abcdef")
+	for _, batched := range []bool{true, false} {
+		b.Run(fmt.Sprint("batched=", batched), func(b *testing.B) {
+			batchedListeners = batched
+			defer func() { batchedListeners = true }()
+			opened, done := make(chan struct{}), make(chan struct{})
+			count := 0
+			ws, err := NewWithOptions("ws://fake.invalid/", &Options{
+				OnOpen: func(*Event) { close(opened) },
+				OnMessage: func(e *MessageEvent) {
+					if count++; count >= b.N {
+						close(done)
+						return
+					}
+					e.Target.Send(msg)
+				},
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer func() { ws.tr.abort(nil); <-ws.Done() }()
+			ws.SetBinaryType(BinaryTypeArrayBuffer)
+			g.Get("fakeSocket").Call("onopen", js.ValueOf(map[string]any{}))
+			<-opened
+			b.ResetTimer()
+			ws.Send(msg)
+			<-done
+		})
+	}
+	b.Run("javascript", func(b *testing.B) {
+		run := g.Get("Function").New("n", `
+return new Promise(done => {
+  const s = new WebSocket("ws://fake.invalid/"), m = new Uint8Array(16);
+  let c = 0;
+  s.onmessage = () => { if (++c >= n) { s.close(); done(); } else s.send(m); };
+  s.send(m);
+});`)
+		finished := make(chan struct{})
+		then := js.FuncOf(func(js.Value, []js.Value) any { close(finished); return nil })
+		defer then.Release()
+		b.ResetTimer()
+		run.Invoke(b.N).Call("then", then)
+		<-finished
+	})
+}
+
+// Close while CONNECTING reports the close only after the page has run a task,
+// so that Chromium can tear the socket down: a loop of New and Close that never
+// let the page run kept every socket pending, and Chromium's throttle then
+// delayed the next connection by seconds (see jsTransport.abort).
+func TestCloseWhileConnectingLetsThePageRun(t *testing.T) {
+	g := js.Global()
+	g.Set("pageRan", false)
+	mark := js.FuncOf(func(js.Value, []js.Value) any { g.Set("pageRan", true); return nil })
+	defer mark.Release()
+	ws, err := New(srv("/echo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Call("setTimeout", mark, 0) // queued before Close
+	ws.Close()
+	<-ws.Done()
+	if !g.Get("pageRan").Bool() {
+		t.Error("the close event was dispatched before the page ran the task queued before Close")
+	}
+	if n := liveFuncs.Load(); n != 0 {
+		t.Errorf("%d js.Func held after the close event", n)
+	}
 }

@@ -1,10 +1,16 @@
+//go:build !js
+
+// The package's own URL parser, for the native backend only: in WASM the page's
+// WebSocket constructor parses (js_wasm.go), and leaving this file out of js
+// builds keeps net/url and net/netip (whose unique.Make tables cost about
+// 116 KB) out of WASM binaries.
+
 package websocket
 
 import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // parsedURL is a WebSocket URL after the constructor's checks.
@@ -268,19 +274,4 @@ func isToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// toUSVString turns a Go string into what a JavaScript string becomes when a
-// browser encodes it as UTF-8: every byte that is not part of valid UTF-8 becomes
-// U+FFFD.
-func toUSVString(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for _, r := range s {
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -30,11 +30,14 @@
 // waits for the network: natively it writes on the caller's goroutine into a
 // connection that takes everything at once and writes behind what the kernel does
 // not take (writebehind.go).
+// In WASM the page's WebSocket cannot stop reading: there, the messages that
+// arrive while a listener blocks all wait in memory (a flood of 125 MiB costs
+// 125 MiB of heap), so a listener that may block for long should hand its work
+// to a goroutine of its own.
 package websocket
 
 import (
 	"github.com/browserws/websocket/internal/listeners"
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -52,56 +55,6 @@ const DefaultMaxMessageSize int64 = 1 << 30
 // DefaultHandshakeTimeout bounds the opening handshake when
 // Options.HandshakeTimeout is 0.
 const DefaultHandshakeTimeout = 60 * time.Second
-
-// Options configures a WebSocket made by NewWithOptions. The zero value gives what
-// New gives. Fields marked native-only have no browser counterpart: under
-// GOOS=js GOARCH=wasm, setting one makes NewWithOptions fail.
-type Options struct {
-	// Protocols are the subprotocols to offer, as New's protocols argument.
-	Protocols []string
-
-	// OnOpen, OnMessage, OnError and OnClose are installed as the on* handlers
-	// before the connection starts, so no event can be missed.
-	OnOpen    func(*Event)
-	OnMessage func(*MessageEvent)
-	OnError   func(*Event)
-	OnClose   func(*CloseEvent)
-
-	// Header holds extra handshake request headers, such as Origin, Authorization
-	// or Cookie. Native-only.
-	Header http.Header
-	// HTTPClient makes the handshake request (TLS settings, proxy, cookie jar).
-	// Redirects are never followed, as in browsers. Nil means a client of the
-	// socket's own, built like http.DefaultTransport. Native-only.
-	HTTPClient *http.Client
-	// DisableCompression stops the permessage-deflate offer that browsers, and by
-	// default this package, make. Native-only.
-	DisableCompression bool
-	// MaxMessageSize is the largest message accepted; a larger one fails the
-	// connection with close code 1009. 0 means DefaultMaxMessageSize; a negative
-	// value means no limit. Native-only.
-	MaxMessageSize int64
-	// MaxBufferedAmount, when not 0, is the most BufferedAmount may reach: a Send
-	// past it fails the connection and returns ErrBufferFull. 0 means no limit
-	// but memory, as in browsers. Native-only.
-	MaxBufferedAmount uint64
-	// HandshakeTimeout bounds the opening handshake; when it passes, the
-	// connection fails. 0 means DefaultHandshakeTimeout; a negative value means
-	// no limit. Native-only.
-	HandshakeTimeout time.Duration
-
-	// PingInterval, when not 0, makes the socket send a ping after every
-	// PingInterval of its life, so that a dead peer is noticed (a NAT that dropped
-	// the mapping, a server that hung): browsers never ping, so 0, the default,
-	// sends none. Native-only.
-	PingInterval time.Duration
-	// PingTimeout is how long a ping may wait for its pong; when it passes, the
-	// connection fails ("error" with Err matching ErrPingTimeout, then "close"
-	// 1006, not clean). 0 means PingInterval. A pong can only be read while the
-	// socket reads: while a slow listener holds the event queue full, a late pong
-	// does not fail the connection, and the next ping tries again. Native-only.
-	PingTimeout time.Duration
-}
 
 // transport is what a backend implements under the shared state machine. It
 // reports to the socket through opened, message, sent and closed, and takes the
@@ -154,7 +107,11 @@ type WebSocket struct {
 //
 // The URL must be absolute with scheme ws, wss, http (read as ws) or https (read
 // as wss), and have no fragment. Each protocol must be a token and none may repeat.
-// Otherwise New returns an error matching ErrSyntax, and nothing is started.
+// Otherwise New returns an error matching ErrSyntax, and nothing is started. In
+// WASM the page's own WebSocket constructor applies these rules, so they are the
+// page's (a relative URL resolves against the page; Chromium accepts a space in
+// a host), and New returns the DOMException it throws as an error of that name:
+// ErrSyntax, ErrSecurity (a ws: URL from an https page), or another name.
 //
 // As in JavaScript, an event with no listener when it is dispatched is dropped,
 // and listeners set right after New see every event: for 250 ms after New, or
@@ -170,11 +127,8 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 	if o == nil {
 		o = &Options{}
 	}
-	u, err := resolveURL(url)
+	u, err := checkArgs(url, o.Protocols)
 	if err != nil {
-		return nil, err
-	}
-	if err := validateProtocols(o.Protocols); err != nil {
 		return nil, err
 	}
 	ws := &WebSocket{

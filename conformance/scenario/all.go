@@ -84,7 +84,9 @@ const (
 		"ends by its timeout (under WASM the package still reports error and close first)."
 	nodeExtensions = "Node's WebSocket checks the server's permessage-deflate parameters less than Chromium (it accepts " +
 		"unknown parameters and out-of-range window bits), and never fires close when it refuses the handshake."
-	nodeUTF8       = "Node's WebSocket drops the TCP connection without sending a close frame."
+	nodeUTF8   = "Node's WebSocket drops the TCP connection without sending a close frame."
+	nodeParses = "Under WASM the package lets the page's WebSocket constructor parse the URL and the protocols, " +
+		"and in Node that is Node's: "
 	wasmNodeNoHTTP = "Go's net/http under js/wasm in Node does not use fetch and cannot dial, so the HTTP request the " +
 		"blocking listener makes fails (a limit of Go's WASM port in Node, not of the package)."
 )
@@ -93,8 +95,12 @@ var nodeQuirks = func() map[string]map[string]string {
 	m := map[string]map[string]string{
 		"server sends invalid UTF-8 text":                    {"wasm-node": nodeUTF8},
 		"listener that blocks does not stall the socket":     {"wasm-node": wasmNodeNoHTTP},
-		"url with a space in the host":                       {"node": nodeSpaceHost},
-		"protocols repeated in different case":               {"node": nodeProtoCase},
+		"url with a space in the host":                       {"node": nodeSpaceHost, "wasm-node": nodeParses + nodeSpaceHost},
+		"protocols repeated in different case":               {"node": nodeProtoCase, "wasm-node": nodeParses + nodeProtoCase},
+		"asterisk in the host":                               {"wasm-node": nodeParses + "Node keeps \"*\" in a host, as the URL standard does."},
+		"percent-encoded space in the host":                  {"wasm-node": nodeParses + "Node throws a SyntaxError for \"%20\" in a host, as the URL standard says."},
+		"invalid Punycode label":                             {"wasm-node": nodeParses + "Node throws a SyntaxError for the Punycode label \"xn--\", which Chromium accepts."},
+		"path with special characters":                       {"wasm-node": nodeParses + "Node leaves \"|\" and \"^\" unescaped in a path; Chromium escapes them."},
 		"send while CLOSING and CLOSED grows bufferedAmount": {"node": nodeBuffered},
 		"bufferedAmount counts UTF-8 bytes":                  {"node": nodeBuffered},
 		"close while connecting":                             {"node": nodeNoClose + " " + nodeBuffered},
@@ -228,7 +234,7 @@ func constructor() []Scenario {
 		ctor("percent-encoded space in the host", "whatwg url", "ws://a%20b.invalid/"),
 		ctor("invalid Punycode label", "whatwg url", "ws://xn--.invalid/"),
 		ctor("sharp s in the host", "whatwg url", "ws://stra\u00dfe.invalid/"),
-		documented(ctor("compatibility character in the host", "whatwg url", "ws://\u2460.invalid/"), noNFKC, "native", "wasm-node"),
+		documented(ctor("compatibility character in the host", "whatwg url", "ws://\u2460.invalid/"), noNFKC, "native"),
 		ctor("soft hyphen in the host", "whatwg url", "ws://a\u00adb.invalid/"),
 		ctor("host of soft hyphens only", "whatwg url", "ws://\u00ad\u00ad/"),
 		ctor("host of a combining grapheme joiner only, no slashes", "whatwg url", "ws:\u034f"),

@@ -121,8 +121,14 @@ func Run(env Env, sc Scenario, i int) Trace {
 	select {
 	case <-ws.Done():
 	case <-time.After(timeout):
+		// The trace ends at the timeout: what Close makes happen then races
+		// with the copy, and the report must be the same from run to run.
 		add(Entry{Event: "timeout", ReadyState: int(ws.ReadyState())})
+		mu.Lock()
+		entries := append([]Entry(nil), tr.Entries...)
+		mu.Unlock()
 		ws.Close()
+		return Trace{Scenario: tr.Scenario, Entries: entries, ElapsedMS: int(time.Since(start).Milliseconds())}
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -122,10 +122,13 @@
         }
       }
 
-      function finish() {
+      // finish resolves with the trace; after a timeout, the trace as it was at
+      // the timeout (what close() makes happen then differs from run to run in
+      // Node, and the report must not).
+      function finish(trace) {
         if (finished) return;
         finished = true;
-        Promise.all(pending).then(function () { resolve({ scenario: sc.name, entries: entries, elapsedMS: Date.now() - start }); });
+        Promise.all(pending).then(function () { resolve({ scenario: sc.name, entries: trace || entries, elapsedMS: Date.now() - start }); });
       }
 
       act(sc.now, "");
@@ -161,8 +164,9 @@
       setTimeout(function () {
         if (finished) return;
         entries.push({ event: "timeout", readyState: ws.readyState });
+        const trace = entries.slice();
         try { ws.close(); } catch (e) { /* ignore */ }
-        finish();
+        finish(trace);
       }, sc.timeoutMS || 5000);
     });
   }

@@ -1,0 +1,65 @@
+//go:build !js
+
+package websocket
+
+import (
+	"net/http"
+	"time"
+)
+
+// Options configures a WebSocket made by NewWithOptions. The zero value gives what
+// New gives. Fields marked native-only have no browser counterpart: under
+// GOOS=js GOARCH=wasm, setting one makes NewWithOptions fail with an error
+// matching ErrUnsupportedOption that names it.
+//
+// Options has the same fields in both backends, so code that sets native-only
+// fields compiles for GOOS=js too. There, Header is a map[string][]string (an
+// http.Header is assignable to it) and HTTPClient is an any (a *http.Client is
+// assignable to it), so that a WASM program links neither net/http nor
+// crypto/tls through this package.
+type Options struct {
+	// Protocols are the subprotocols to offer, as New's protocols argument.
+	Protocols []string
+
+	// OnOpen, OnMessage, OnError and OnClose are installed as the on* handlers
+	// before the connection starts, so no event can be missed.
+	OnOpen    func(*Event)
+	OnMessage func(*MessageEvent)
+	OnError   func(*Event)
+	OnClose   func(*CloseEvent)
+
+	// Header holds extra handshake request headers, such as Origin, Authorization
+	// or Cookie. Native-only.
+	Header http.Header
+	// HTTPClient makes the handshake request (TLS settings, proxy, cookie jar).
+	// Redirects are never followed, as in browsers. Nil means a client of the
+	// socket's own, built like http.DefaultTransport. Native-only.
+	HTTPClient *http.Client
+	// DisableCompression stops the permessage-deflate offer that browsers, and by
+	// default this package, make. Native-only.
+	DisableCompression bool
+	// MaxMessageSize is the largest message accepted; a larger one fails the
+	// connection with close code 1009. 0 means DefaultMaxMessageSize; a negative
+	// value means no limit. Native-only.
+	MaxMessageSize int64
+	// MaxBufferedAmount, when not 0, is the most BufferedAmount may reach: a Send
+	// past it fails the connection and returns ErrBufferFull. 0 means no limit
+	// but memory, as in browsers. Native-only.
+	MaxBufferedAmount uint64
+	// HandshakeTimeout bounds the opening handshake; when it passes, the
+	// connection fails. 0 means DefaultHandshakeTimeout; a negative value means
+	// no limit. Native-only.
+	HandshakeTimeout time.Duration
+
+	// PingInterval, when not 0, makes the socket send a ping after every
+	// PingInterval of its life, so that a dead peer is noticed (a NAT that dropped
+	// the mapping, a server that hung): browsers never ping, so 0, the default,
+	// sends none. Native-only.
+	PingInterval time.Duration
+	// PingTimeout is how long a ping may wait for its pong; when it passes, the
+	// connection fails ("error" with Err matching ErrPingTimeout, then "close"
+	// 1006, not clean). 0 means PingInterval. A pong can only be read while the
+	// socket reads: while a slow listener holds the event queue full, a late pong
+	// does not fail the connection, and the next ping tries again. Native-only.
+	PingTimeout time.Duration
+}

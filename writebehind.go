@@ -27,7 +27,8 @@ type writeBehindConn struct {
 	nb       *nbWriter
 	mu       sync.Mutex
 	on       bool
-	backlog  []byte // bytes accepted but not yet written, in order (a pooled buffer)
+	backlog  [][]byte // bytes accepted but not yet written, in order: pooled chunks of backlogChunk bytes
+	scratch  net.Buffers // the flusher's copy of the chunk list, which writev consumes
 	flushing bool   // a flusher goroutine owns the backlog
 	err      error  // the flusher's write failed: the connection is broken
 	accepted uint64 // bytes taken by Write since enable
@@ -81,22 +82,25 @@ func (c *writeBehindConn) Write(p []byte) (int, error) {
 		c.flushers.Add(1)
 		go c.flush()
 	}
-	c.backlog = appendPooled(c.backlog, p)
+	for len(p) > 0 {
+		last := len(c.backlog) - 1
+		if last < 0 || len(c.backlog[last]) == cap(c.backlog[last]) {
+			c.backlog = append(c.backlog, getSendBuf(backlogChunk))
+			last++
+		}
+		b := c.backlog[last]
+		k := copy(b[len(b):cap(b)], p)
+		c.backlog[last] = b[:len(b)+k]
+		p = p[k:]
+	}
 	return n, nil
 }
 
-// appendPooled appends p to b, whose buffer comes from the send buffers' pool
-// (buffered.go) unless it is nil; a buffer outgrown goes back to the pool. A
-// socket whose writes spill over the kernel's buffer steadily allocates nothing.
-func appendPooled(b, p []byte) []byte {
-	if len(b)+len(p) <= cap(b) {
-		return append(b, p...)
-	}
-	nb := getSendBuf(max(len(b)+len(p), 2*cap(b)))
-	nb = append(append(nb, b...), p...)
-	putSendBuf(b)
-	return nb
-}
+// backlogChunk is the size of the backlog's chunks, which come from the send
+// buffers' pool (buffered.go) and go back once written, so that a socket whose
+// writes spill over the kernel's buffer steadily allocates nothing; the flusher
+// writes them with one writev.
+const backlogChunk = 64 << 10
 
 // sentAfter reports a message of n bytes whose frames have all been passed to
 // Write: at once (true, the caller reports it) when nothing waits in the backlog,
@@ -117,16 +121,21 @@ func (c *writeBehindConn) flush() {
 	defer c.flushers.Done()
 	c.mu.Lock()
 	for {
-		buf := c.backlog
+		chunks := c.backlog
 		c.backlog = nil
+		bufs := append(c.scratch[:0], chunks...)
 		c.mu.Unlock()
-		w, err := c.Conn.Write(buf) // blocks while the kernel's buffer is full
+		w, err := bufs.WriteTo(c.Conn) // blocks while the kernel's buffer is full
 		c.mu.Lock()
+		c.scratch = bufs[:0]
 		c.written += uint64(w)
 		if err != nil && c.err == nil {
 			c.err = err
 		}
-		putSendBuf(buf)
+		for i, b := range chunks {
+			putSendBuf(b)
+			chunks[i] = nil
+		}
 		var gone int
 		i := 0
 		for ; i < len(c.marks) && (c.marks[i].end <= c.written || c.err != nil); i++ {
@@ -138,8 +147,10 @@ func (c *writeBehindConn) flush() {
 		}
 		if c.err != nil || len(c.backlog) == 0 {
 			c.flushing = false
-			putSendBuf(c.backlog)
-			c.backlog = nil
+			for _, b := range c.backlog {
+				putSendBuf(b)
+			}
+			c.backlog, c.scratch = nil, nil
 			c.mu.Unlock()
 			return
 		}

@@ -45,6 +45,9 @@ func runIdle(base string, res *results) {
 			}
 			for i := range libraries {
 				l := libraries[(i+r)%len(libraries)]
+				if l.only != nil {
+					continue // a variant of a library's use, not a library: its idle sockets are the library's
+				}
 				cmd := exec.Command(exe, "-idle-child", l.name, "-url", base, "-idle", strconv.Itoa(*flagIdle),
 					"-compress="+strconv.FormatBool(compress))
 				var out bytes.Buffer

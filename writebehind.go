@@ -27,12 +27,12 @@ type writeBehindConn struct {
 	nb       *nbWriter
 	mu       sync.Mutex
 	on       bool
-	backlog  [][]byte // bytes accepted but not yet written, in order: pooled chunks of backlogChunk bytes
+	backlog  [][]byte    // bytes accepted but not yet written, in order: pooled chunks of backlogChunk bytes
 	scratch  net.Buffers // the flusher's copy of the chunk list, which writev consumes
-	flushing bool   // a flusher goroutine owns the backlog
-	err      error  // the flusher's write failed: the connection is broken
-	accepted uint64 // bytes taken by Write since enable
-	written  uint64 // of those, bytes the kernel has taken
+	flushing bool        // a flusher goroutine owns the backlog
+	err      error       // the flusher's write failed: the connection is broken
+	accepted uint64      // bytes taken by Write since enable
+	written  uint64      // of those, bytes the kernel has taken
 	marks    []sentMark
 	onSent   func(n int) // reports a message's n bytes gone (WebSocket.sent)
 	flushers sync.WaitGroup

@@ -125,6 +125,32 @@ func (q *sendQueue) startLocked() bool {
 	return true
 }
 
+// claim takes the writer's turn for a message the caller writes itself, when
+// nothing waits and no writer runs; release ends it. The turn counts as a
+// writer: the queue's next entries wait for it, and wait waits for it.
+func (q *sendQueue) claim() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.running || q.stopped || q.write == nil || q.head != len(q.buf) {
+		return false
+	}
+	q.running = true
+	q.writers.Add(1)
+	return true
+}
+
+// release ends a turn taken by claim, starting a writer for what queued behind it.
+func (q *sendQueue) release() {
+	q.mu.Lock()
+	q.running = false
+	start := q.startLocked()
+	q.mu.Unlock()
+	q.writers.Done()
+	if start {
+		go q.write()
+	}
+}
+
 // push appends m; it reports false, dropping m, once the queue is stopped.
 func (q *sendQueue) push(m outgoing) bool {
 	q.mu.Lock()

@@ -535,9 +535,18 @@ func (t *jsTransport) abort(err error) {
 	js.Global().Call("setTimeout", later, 0)
 }
 
-// send hands m to the page's WebSocket at once; the page buffers it, and its
-// bufferedAmount counts it from then on.
-func (t *jsTransport) send(m outgoing) {
+// send hands m to the page's WebSocket at once, under the socket's lock (the
+// page's send is quick: it copies and buffers); the page's bufferedAmount counts
+// it from then on.
+func (t *jsTransport) send(m outgoing) bool {
+	t.sendToPage(m)
+	return false
+}
+
+// writeNow is never called: send writes everything itself.
+func (t *jsTransport) writeNow(m outgoing) { t.sendToPage(m) }
+
+func (t *jsTransport) sendToPage(m outgoing) {
 	if !t.sock.Truthy() {
 		return
 	}

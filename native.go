@@ -69,15 +69,23 @@ func newTransport(s *WebSocket) (transport, error) {
 
 func (t *nativeTransport) start() { go t.run() }
 
-// send writes m on the caller's goroutine when the connection never blocks
-// (the socket's lock is held, so that messages go out in Send's order); else, and
-// always for the close request, it queues m for a writer goroutine.
-func (t *nativeTransport) send(m outgoing) {
-	if t.inline && !m.close {
-		t.writeMessage(t.conn, m)
-		return
+// send gives m back for the caller to write (writeNow) when the connection
+// never blocks and no write is under way, taking the send queue's turn under the
+// socket's lock, so that messages go out in Send's order; else, and always for
+// the close request, it queues m for a writer goroutine (which the turn's end
+// starts, when messages queued behind it).
+func (t *nativeTransport) send(m outgoing) bool {
+	if t.inline && !m.close && t.ws.sendq.claim() {
+		return true
 	}
 	t.ws.sendq.push(m)
+	return false
+}
+
+// writeNow writes m on the caller's goroutine and ends its turn.
+func (t *nativeTransport) writeNow(m outgoing) {
+	t.writeMessage(t.conn, m)
+	t.ws.sendq.release()
 }
 
 // pending is 0: BufferedAmount falls as soon as the writer has written a message.

@@ -66,8 +66,13 @@ type transport interface {
 	// closed with err.
 	abort(err error)
 	// send hands over a message, or the close request, in Send's order, without
-	// waiting. It is called with the socket's lock held.
-	send(m outgoing)
+	// waiting. It is called with the socket's lock held. When it returns true,
+	// the message is the caller's to write with writeNow once it has released
+	// the lock (its turn is taken: later messages queue behind it).
+	send(m outgoing) (writeNow bool)
+	// writeNow writes a message send gave back to the caller, on the caller's
+	// goroutine, without waiting for the network.
+	writeNow(m outgoing)
 	// pending is what the transport holds that BufferedAmount must count besides
 	// what the socket has not yet handed to it (the page's own bufferedAmount).
 	pending() uint64
@@ -318,8 +323,13 @@ func (ws *WebSocket) Send(data any) error {
 		ws.tr.abort(ErrBufferFull)
 		return ErrBufferFull
 	}
-	ws.tr.send(m)
+	now := ws.tr.send(m)
 	ws.mu.Unlock()
+	if now {
+		// Outside the lock: compressing a large message takes a while, and the
+		// reader must not wait for it to read the socket's state.
+		ws.tr.writeNow(m)
+	}
 	return nil
 }
 

@@ -57,42 +57,7 @@ func ignoreClose(h *handler, c net.Conn, brw *bufio.ReadWriter) {
 
 // readFrame reads one client frame and returns its opcode and unmasked payload.
 func readFrame(r *bufio.Reader) (op byte, payload []byte, err error) {
-	var hdr [2]byte
-	if _, err = io.ReadFull(r, hdr[:]); err != nil {
-		return
-	}
-	op = hdr[0] & 0x0f
-	n := uint64(hdr[1] & 0x7f)
-	switch n {
-	case 126:
-		var b [2]byte
-		if _, err = io.ReadFull(r, b[:]); err != nil {
-			return
-		}
-		n = uint64(b[0])<<8 | uint64(b[1])
-	case 127:
-		var b [8]byte
-		if _, err = io.ReadFull(r, b[:]); err != nil {
-			return
-		}
-		n = 0
-		for _, x := range b {
-			n = n<<8 | uint64(x)
-		}
-	}
-	var mask [4]byte
-	if hdr[1]&0x80 != 0 {
-		if _, err = io.ReadFull(r, mask[:]); err != nil {
-			return
-		}
-	}
-	payload = make([]byte, n)
-	if _, err = io.ReadFull(r, payload); err != nil {
-		return
-	}
-	for i := range payload {
-		payload[i] ^= mask[i%4]
-	}
+	_, _, op, payload, err = readFullFrame(r)
 	return
 }
 
@@ -154,21 +119,7 @@ func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		for {
-			op, payload, err := readFrame(brw.Reader)
-			if err != nil {
-				h.records.put(id, Record{Code: -1, Err: err.Error()})
-				return
-			}
-			if op == 8 {
-				rec := Record{Code: 1005}
-				if len(payload) >= 2 {
-					rec = Record{Code: int(payload[0])<<8 | int(payload[1]), Reason: string(payload[2:])}
-				}
-				h.records.put(id, rec)
-				return
-			}
-		}
+		recordClientClose(h, id, brw.Reader)
 	}
 	if head := q.Get("head"); head != "" {
 		conn, brw, err := http.NewResponseController(w).Hijack()

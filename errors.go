@@ -85,19 +85,21 @@ func invalidAccessError(msg string) error {
 // an option that only the native backend has; the error names the option.
 var ErrUnsupportedOption = errors.New("websocket: option not supported by the browser backend")
 
-// socketError is the Err of an error event that does not name the socket's URL
-// by itself: it reads "websocket: <url>: <cause>", and the cause stays
-// reachable for errors.Is and errors.As (ErrInvalidUTF8, ErrBufferFull …).
-type socketError struct {
-	url string
-	err error
+// urlError is the Err of an error event whose cause does not name the socket's
+// URL by itself: it reads "websocket: <during><url>: <cause>" ("connecting to "
+// for a failed opening handshake, nameURL; nothing after it, withURL), and the
+// cause stays reachable for errors.Is and errors.As (a *net.OpError,
+// ErrInvalidUTF8, ErrBufferFull …).
+type urlError struct {
+	during, url string
+	err         error
 }
 
-func (e *socketError) Error() string {
-	return "websocket: " + e.url + ": " + strings.TrimPrefix(e.err.Error(), "websocket: ")
+func (e *urlError) Error() string {
+	return "websocket: " + e.during + e.url + ": " + strings.TrimPrefix(e.err.Error(), "websocket: ")
 }
 
-func (e *socketError) Unwrap() error { return e.err }
+func (e *urlError) Unwrap() error { return e.err }
 
 // withURL makes err, the cause of a failed connection, name the socket's URL,
 // unless it already does (a HandshakeError, a failure to connect).
@@ -105,5 +107,5 @@ func withURL(url string, err error) error {
 	if err == nil || strings.Contains(err.Error(), url) {
 		return err
 	}
-	return &socketError{url: url, err: err}
+	return &urlError{url: url, err: err}
 }

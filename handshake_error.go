@@ -45,28 +45,14 @@ func (e *HandshakeError) Error() string {
 	return b.String()
 }
 
-// connectError is any other failure to connect: it names the socket's URL, and
-// its cause stays reachable for errors.Is and errors.As (a *net.OpError, a
-// context.DeadlineExceeded, ErrProtocolMismatch …).
-type connectError struct {
-	url string
-	err error
-}
-
-func (e *connectError) Error() string {
-	return "websocket: connecting to " + e.url + ": " + strings.TrimPrefix(e.err.Error(), "websocket: ")
-}
-
-func (e *connectError) Unwrap() error { return e.err }
-
 // nameURL makes err, a failure of the opening handshake, an error that starts
-// with "websocket: " and names the socket's URL: errors that already are a
-// HandshakeError or a connectError are kept as they are.
+// with "websocket: connecting to <url>: " (a urlError, errors.go); a
+// HandshakeError, which names the URL itself, is kept as it is.
 func nameURL(url string, err error) error {
 	var he *HandshakeError
-	var ce *connectError
-	if err == nil || errors.As(err, &he) || errors.As(err, &ce) {
+	var ue *urlError
+	if err == nil || errors.As(err, &he) || errors.As(err, &ue) {
 		return err
 	}
-	return &connectError{url: url, err: err}
+	return &urlError{during: "connecting to ", url: url, err: err}
 }

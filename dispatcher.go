@@ -66,14 +66,12 @@ func (q *eventQueue) push(it item) {
 	}
 }
 
-// pushMessage queues a message; with wait, it first waits while the queue holds
-// maxQueuedMessages of them. (A browser cannot be told to stop reading, and a
-// JavaScript callback must never block, so the browser backend does not wait.)
-func (q *eventQueue) pushMessage(it item, wait bool) {
+// pushMessage queues a message without waiting: the browser backend's (a
+// browser cannot be told to stop reading, and a JavaScript callback must never
+// block). The native reader queues through deliver (takeover.go), which waits
+// while the queue holds maxQueuedMessages.
+func (q *eventQueue) pushMessage(it item) {
 	q.mu.Lock()
-	for wait && q.messages >= maxQueuedMessages {
-		q.notFull.Wait()
-	}
 	q.messages++
 	start := q.pushLocked(it)
 	q.mu.Unlock()

@@ -150,13 +150,13 @@ func (t *jsTransport) start() {
 	t.listen("message", func(e js.Value) {
 		data := e.Get("data")
 		if data.Type() == js.TypeString {
-			t.ws.message(true, []byte(data.String()), false)
+			t.ws.message(true, []byte(data.String()))
 			return
 		}
 		u8 := jsUint8Array.New(data)
 		b := make([]byte, u8.Get("length").Int())
 		js.CopyBytesToGo(b, u8)
-		t.ws.message(false, b, false)
+		t.ws.message(false, b)
 	})
 	t.listen("error", func(js.Value) { t.onError() })
 	t.listen("close", func(e js.Value) {
@@ -398,12 +398,12 @@ func (t *jsTransport) drain(out, large js.Value, n int) {
 		case batchText, batchBinary:
 			m := make([]byte, word(i+1))
 			copy(m, take(len(m)))
-			t.ws.message(word(i) == batchText, m, false)
+			t.ws.message(word(i) == batchText, m)
 			i += 2
 		case batchLarge:
 			m := make([]byte, word(i+1))
 			js.CopyBytesToGo(m, large.Index(word(i+2)))
-			t.ws.message(false, m, false)
+			t.ws.message(false, m)
 			i += 3
 		case batchError:
 			t.onError()

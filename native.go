@@ -52,9 +52,9 @@ type nativeTransport struct {
 	scratch [1]byte // readMessage's, to see a message's end
 
 	// wb is the handshake's network connection when the socket made it itself;
-	// once open, Send writes through it on the caller's goroutine (inline).
-	wb     *writeBehindConn
-	inline bool
+	// once open, Send writes through it on the caller's goroutine. Nil with a
+	// user's HTTPClient: a writer goroutine writes instead.
+	wb *writeBehindConn
 
 	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
 	// rw puts the handshake in Chromium's words (native_offer.go).
@@ -75,7 +75,7 @@ func (t *nativeTransport) start() { go t.run() }
 // the close request, it queues m for a writer goroutine (which the turn's end
 // starts, when messages queued behind it).
 func (t *nativeTransport) send(m outgoing) bool {
-	if t.inline && !m.close && t.ws.sendq.claim() {
+	if t.wb != nil && !m.close && t.ws.sendq.claim() {
 		return true
 	}
 	t.ws.sendq.push(m)
@@ -88,7 +88,8 @@ func (t *nativeTransport) writeNow(m outgoing) {
 	t.ws.sendq.release()
 }
 
-// pending is 0: BufferedAmount falls as soon as the writer has written a message.
+// pending is 0: BufferedAmount falls as each message's last byte leaves (the
+// write-behind reports it, or the writer once coder/websocket's Write returns).
 func (t *nativeTransport) pending() uint64 { return 0 }
 
 func (t *nativeTransport) abort(err error) {
@@ -152,7 +153,6 @@ func (t *nativeTransport) run() {
 	t.frames.deflate = strings.Contains(extensions, "permessage-deflate")
 	if t.wb != nil {
 		t.wb.enable(t.ws.sent)
-		t.inline = true // read by send under the socket's lock, which opening takes after this
 	}
 	t.ws.sendq.startWriter(func() { t.write(conn) })
 	t.ws.guard.handOver = func() { go t.readLoop(conn, nil) }

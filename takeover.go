@@ -59,8 +59,7 @@ func (ws *WebSocket) deliver(it item) bool {
 		if it.kind == itemMessage {
 			q.messages++
 		}
-		q.buf, q.head = makeRoom(q.buf, q.head)
-		q.buf = append(q.buf, it)
+		q.pushLocked(it) // a dispatcher runs: nothing to start
 		q.mu.Unlock()
 		return true
 	}

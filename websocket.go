@@ -393,10 +393,10 @@ func (ws *WebSocket) opened(protocol, extensions string) {
 	ws.events.push(item{kind: itemOpen, protocol: protocol, extensions: extensions})
 }
 
-// message reports a whole message; with wait, it first waits while the event
-// queue is full. data now belongs to the socket.
-func (ws *WebSocket) message(text bool, data []byte, wait bool) {
-	ws.events.pushMessage(item{kind: itemMessage, text: text, data: data}, wait)
+// message reports a whole message (the browser backend's; the native reader
+// delivers). data now belongs to the socket.
+func (ws *WebSocket) message(text bool, data []byte) {
+	ws.events.pushMessage(item{kind: itemMessage, text: text, data: data})
 }
 
 // sent reports n bytes written to the network.

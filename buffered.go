@@ -2,7 +2,6 @@ package websocket
 
 import (
 	"math/bits"
-	"runtime"
 	"sync"
 	"unsafe"
 )
@@ -13,8 +12,11 @@ type outgoing struct {
 	text   bool
 	data   []byte
 	pooled bool // data's buffer comes from sendBufs; the writer gives it back
-	close  bool
-	code   int // with close: noCloseCode for a close frame without a status
+	// borrowed: data is the bytes Send was given, which the caller may change
+	// (or which belong to a string) once Send has returned; see owned.
+	borrowed bool
+	close    bool
+	code     int // with close: noCloseCode for a close frame without a status
 	// reason goes with close
 	reason string
 }
@@ -39,15 +41,21 @@ func sendBufClass(n int) int {
 	return bits.Len(uint(n-1)) - bits.Len(minSendBuf-1)
 }
 
-// copyForSend returns a copy of data (a []byte or a string), in a pooled buffer
-// when its size has a class. The browser backend copies a message into JavaScript
-// at once and gives nothing back, so there nothing is pooled.
-func copyForSend[T []byte | string](data T) outgoing {
-	n := len(data)
-	if n == 0 || runtime.GOOS == "js" || sendBufClass(n) >= sendBufClasses {
-		return outgoing{data: append(make([]byte, 0, n), data...)}
+// owned returns m with data of its own, for a transport that keeps m after Send
+// has returned: a copy of borrowed bytes, in a pooled buffer when its size has a
+// class (the transport gives it back once written, releaseSendBuf).
+func (m outgoing) owned() outgoing {
+	if !m.borrowed {
+		return m
 	}
-	return outgoing{data: append(getSendBuf(n), data...), pooled: true}
+	m.borrowed = false
+	n := len(m.data)
+	if n == 0 || sendBufClass(n) >= sendBufClasses {
+		m.data = append(make([]byte, 0, n), m.data...)
+		return m
+	}
+	m.data, m.pooled = append(getSendBuf(n), m.data...), true
+	return m
 }
 
 // getSendBuf returns an empty buffer of at least n > 0 bytes, pooled when its

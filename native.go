@@ -55,6 +55,10 @@ type nativeTransport struct {
 	// once open, Send writes through it on the caller's goroutine. Nil with a
 	// user's HTTPClient: a writer goroutine writes instead.
 	wb *writeBehindConn
+	// body is the upgraded connection coder/websocket reads and writes through;
+	// writeMessage writes uncompressed messages into it itself (native_sendframe.go).
+	body *endBody
+	keys maskKeys // writeOwnFrame's
 
 	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
 	// rw puts the handshake in Chromium's words (native_offer.go).
@@ -76,9 +80,9 @@ func (t *nativeTransport) start() { go t.run() }
 // starts, when messages queued behind it).
 func (t *nativeTransport) send(m outgoing) bool {
 	if t.wb != nil && !m.close && t.ws.sendq.claim() {
-		return true
+		return true // written from the caller's bytes before Send returns
 	}
-	t.ws.sendq.push(m)
+	t.ws.sendq.push(m.owned())
 	return false
 }
 
@@ -221,7 +225,7 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		}
 	}
 	t.rw.compress = !o.DisableCompression
-	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames, rw: &t.rw}
+	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames, rw: &t.rw, body: &t.body}
 	if own != nil {
 		// Connections of a failed handshake would otherwise idle in the pool.
 		defer own.CloseIdleConnections()
@@ -283,6 +287,7 @@ type endTracker struct {
 	ended  *atomic.Bool
 	frames *serverFrames
 	rw     *handshakeRewrite
+	body   **endBody // set to the upgraded connection
 }
 
 func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -296,7 +301,8 @@ func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
 		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
-			resp.Body = &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames, out: clientFrames{r: headerReader{withMask: true}, server: e.frames}}
+			b := &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames, out: clientFrames{r: headerReader{withMask: true}, server: e.frames}}
+			resp.Body, *e.body = b, b
 		}
 	}
 	return resp, err
@@ -309,10 +315,17 @@ type endBody struct {
 	out    clientFrames
 	held   []byte // the server's close frame, to hand to coder/websocket (readFrames)
 	err    error  // the read error to return once held is empty
+	// wmu keeps each Write whole: coder/websocket's and the package's own
+	// frames (writeFrame) come from different goroutines.
+	wmu sync.Mutex
 }
 
 // Write lets clientFrames restore a close code in the close frame it echoes.
-func (b *endBody) Write(p []byte) (int, error) { return b.ReadWriteCloser.Write(b.out.fix(p)) }
+func (b *endBody) Write(p []byte) (int, error) {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	return b.ReadWriteCloser.Write(b.out.fix(p))
+}
 
 // Read also hands what it read to the frame checks (native_frames.go).
 func (b *endBody) Read(p []byte) (int, error) { return b.readFrames(p) }
@@ -387,7 +400,12 @@ func (t *nativeTransport) writeMessage(conn *ws.Conn, m outgoing) bool {
 		typ = ws.MessageText
 	}
 	n := len(m.data)
-	err := writeData(context.Background(), conn, typ, m.data, t.rw.plainWrites())
+	var err error
+	if t.writesOwnFrame(n) {
+		err = t.writeOwnFrame(m.text, m.data)
+	} else {
+		err = writeData(context.Background(), conn, typ, m.data, t.rw.plainWrites())
+	}
 	releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
 	if t.wb == nil || t.wb.sentAfter(n) {
 		t.ws.sent(n)

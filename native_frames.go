@@ -336,6 +336,8 @@ func (f *serverFrames) closeCode(reported int) int {
 type clientFrames struct {
 	r      headerReader
 	server *serverFrames
+	// closeSent: a close frame has gone out; no data frame may follow it.
+	closeSent bool
 }
 
 // fix returns p, or a copy of p with the echoed close code restored.
@@ -347,6 +349,9 @@ func (c *clientFrames) fix(p []byte) []byte {
 			break
 		}
 		i = j
+		if h.op == 8 {
+			c.closeSent = true
+		}
 		if h.op != 8 || h.length < 2 || len(p)-i < 2 {
 			continue
 		}

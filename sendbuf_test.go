@@ -2,27 +2,27 @@ package websocket
 
 import (
 	"bytes"
-	"runtime"
 	"testing"
 )
 
-// Send's copies: equal to the data, never sharing the caller's memory, in a
-// buffer of the right class that goes back to that class.
-func TestCopyForSend(t *testing.T) {
+// The copies of queued messages (outgoing.owned): equal to the data, never
+// sharing the caller's memory, in a buffer of the right class that goes back to
+// that class; a message that is not borrowed is kept as it is.
+func TestOwnedCopy(t *testing.T) {
 	for _, n := range []int{0, 1, 63, 64, 65, 128, 129, 4096, 1 << 20, 1<<20 + 1} {
 		data := bytes.Repeat([]byte{'x'}, n)
-		m := copyForSend(data)
-		if !bytes.Equal(m.data, data) {
-			t.Fatalf("%d bytes: the copy differs", n)
+		m := outgoing{data: data, borrowed: true}.owned()
+		if !bytes.Equal(m.data, data) || m.borrowed {
+			t.Fatalf("%d bytes: the copy differs, or is still borrowed", n)
 		}
 		if n > 0 && &m.data[0] == &data[0] {
 			t.Fatalf("%d bytes: the copy shares the caller's memory", n)
 		}
-		if s := copyForSend(string(data)); !bytes.Equal(s.data, data) {
-			t.Fatalf("%d bytes: the copy of the string differs", n)
+		if kept := (outgoing{data: data}).owned(); n > 0 && &kept.data[0] != &data[0] {
+			t.Fatalf("%d bytes: a message of its own was copied", n)
 		}
 		pooled := m.pooled
-		if want := n > 0 && n <= 1<<20 && runtime.GOOS != "js"; pooled != want {
+		if want := n > 0 && n <= 1<<20; pooled != want {
 			t.Fatalf("%d bytes: pooled %v, want %v", n, pooled, want)
 		}
 		if pooled {
@@ -30,7 +30,7 @@ func TestCopyForSend(t *testing.T) {
 				t.Fatalf("%d bytes: buffer of %d bytes", n, c)
 			}
 			releaseSendBuf(m) // must find its class without panicking
-			if again := copyForSend(data); cap(again.data) != cap(m.data) {
+			if again := (outgoing{data: data, borrowed: true}).owned(); cap(again.data) != cap(m.data) {
 				t.Fatalf("%d bytes: a buffer of %d bytes, then %d", n, cap(m.data), cap(again.data))
 			}
 		}

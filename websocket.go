@@ -68,7 +68,9 @@ type transport interface {
 	// send hands over a message, or the close request, in Send's order, without
 	// waiting. It is called with the socket's lock held. When it returns true,
 	// the message is the caller's to write with writeNow once it has released
-	// the lock (its turn is taken: later messages queue behind it).
+	// the lock (its turn is taken: later messages queue behind it). A message's
+	// data may be the caller's own bytes (m.borrowed), valid only until Send
+	// returns: a transport that keeps m longer keeps m.owned().
 	send(m outgoing) (writeNow bool)
 	// writeNow writes a message send gave back to the caller, on the caller's
 	// goroutine, without waiting for the network.
@@ -290,13 +292,14 @@ func (ws *WebSocket) RemoveEventListener(r *Registration) {
 // BufferedAmount past Options.MaxBufferedAmount fails the connection and returns
 // ErrBufferFull.
 func (ws *WebSocket) Send(data any) error {
+	// m borrows the caller's bytes: the transport copies them only if it keeps
+	// them past Send (see transport.send).
 	var m outgoing
 	switch d := data.(type) {
 	case string:
-		m = copyForSend(toUSVString(d))
-		m.text = true
+		m = outgoing{data: stringBytes(toUSVString(d)), text: true, borrowed: true}
 	case []byte:
-		m = copyForSend(d)
+		m = outgoing{data: d, borrowed: true}
 	case *Blob:
 		if d == nil {
 			return ErrUnsupportedData
@@ -494,6 +497,14 @@ func (ws *WebSocket) messageEvent(it item, bt BinaryType) *MessageEvent {
 		ev.Data = blob
 	}
 	return ev
+}
+
+// stringBytes returns s's bytes without copying; they must never be written.
+func stringBytes(s string) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
 // bytesToString returns b as a string without copying; b must never change again.

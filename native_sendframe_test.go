@@ -1,0 +1,157 @@
+//go:build !js
+
+package websocket
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	cws "github.com/coder/websocket"
+)
+
+// The package's own frames (native_sendframe.go) at every length-field boundary,
+// text and binary, with and without compression negotiated, arrive as sent at a
+// coder/websocket server; and the caller may change its slice as soon as Send
+// returns, whether the message was written at once or queued (with a user's
+// HTTPClient a writer goroutine writes the queue).
+func TestOwnFramesArriveWhole(t *testing.T) {
+	sizes := []int{0, 1, 125, 126, 127, 1000, 65535, 65536, 65537, maxOwnFrame, maxOwnFrame + 1}
+	msgs := make([][]byte, len(sizes))
+	r := rand.New(rand.NewPCG(1, 2))
+	for i, n := range sizes {
+		msgs[i] = make([]byte, n)
+		for j := range msgs[i] {
+			msgs[i][j] = "abcdefghij klmnop"[r.IntN(17)] // UTF-8, and deflate shrinks it
+		}
+	}
+	for _, tc := range []struct {
+		mode cws.CompressionMode
+		opts Options
+	}{
+		{cws.CompressionDisabled, Options{}},
+		{cws.CompressionContextTakeover, Options{}},
+		{cws.CompressionDisabled, Options{HTTPClient: &http.Client{}}},
+		{cws.CompressionContextTakeover, Options{HTTPClient: &http.Client{}}},
+	} {
+		mode := tc.mode
+		t.Run(fmt.Sprintf("compression mode %v, HTTPClient %v", mode, tc.opts.HTTPClient != nil), func(t *testing.T) {
+			result := make(chan string, 1)
+			s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				c, err := cws.Accept(w, req, &cws.AcceptOptions{CompressionMode: mode})
+				if err != nil {
+					return
+				}
+				defer c.CloseNow()
+				c.SetReadLimit(-1)
+				var bad []string
+				for i := range 2 * len(msgs) {
+					typ, got, err := c.Read(req.Context())
+					if err != nil {
+						result <- err.Error()
+						return
+					}
+					want, wantTyp := msgs[i/2], cws.MessageText
+					if i%2 == 1 {
+						wantTyp = cws.MessageBinary
+					}
+					if typ != wantTyp || !bytes.Equal(got, want) {
+						bad = append(bad, fmt.Sprintf("message %d (%d bytes, %v): got %d bytes, %v", i, len(want), wantTyp, len(got), typ))
+					}
+				}
+				result <- strings.Join(bad, "; ")
+				c.Close(cws.StatusNormalClosure, "")
+			}))
+			defer s.Close()
+			o := tc.opts
+			ws, err := NewWithOptions("ws"+strings.TrimPrefix(s.URL, "http"), &o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened := make(chan struct{})
+			ws.OnOpen(func(*Event) { close(opened) })
+			within(t, opened, "open")
+			for _, m := range msgs {
+				ws.Send(string(m))
+				b := append([]byte(nil), m...)
+				ws.Send(b)
+				for i := range b {
+					b[i] = 0 // the caller's to reuse once Send has returned
+				}
+			}
+			if got := <-result; got != "" {
+				t.Fatal(got)
+			}
+			within(t, ws.Done(), "close")
+		})
+	}
+	checkNoLeak(t)
+}
+
+// maskCopy masks as RFC 6455 says, at every length and alignment of the tail.
+func TestMaskCopy(t *testing.T) {
+	key := [4]byte{0x12, 0x34, 0xab, 0xcd}
+	for n := range 40 {
+		src := make([]byte, n)
+		for i := range src {
+			src[i] = byte(i * 7)
+		}
+		dst := make([]byte, n)
+		maskCopy(dst, src, key)
+		for i := range src {
+			if dst[i] != src[i]^key[i%4] {
+				t.Fatalf("%d bytes: byte %d is %#x, want %#x", n, i, dst[i], src[i]^key[i%4])
+			}
+		}
+	}
+}
+
+// Mask keys differ from frame to frame, across the refills of their buffer.
+func TestMaskKeysVary(t *testing.T) {
+	var k maskKeys
+	seen := map[[4]byte]bool{}
+	for range 1000 {
+		key, err := k.next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[key] = true
+	}
+	if len(seen) < 990 { // 32 random bits: a repeat in 1,000 is rare, 10 would be broken
+		t.Fatalf("%d different keys in 1,000 frames", len(seen))
+	}
+}
+
+type recordingConn struct{ bytes.Buffer }
+
+func (*recordingConn) Close() error { return nil }
+
+// A frame of the package's own never follows a close frame written by
+// coder/websocket (for example its answer to the server's close).
+func TestNoOwnFrameAfterClose(t *testing.T) {
+	conn := &recordingConn{}
+	b := &endBody{ReadWriteCloser: conn, out: clientFrames{r: headerReader{withMask: true}, server: &serverFrames{}}}
+	data := []byte{0x82, 0x80 | 1, 1, 2, 3, 4, 'x' ^ 1}
+	if err := b.writeFrame(data); err != nil {
+		t.Fatal(err)
+	}
+	closeFrame := []byte{0x88, 0x80 | 2, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2} // 1000
+	if _, err := b.Write(closeFrame); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.writeFrame(data); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("writing a data frame after the close frame: %v, want net.ErrClosed", err)
+	}
+	if want := append(append([]byte(nil), data...), closeFrame...); !bytes.Equal(conn.Bytes(), want) {
+		t.Fatalf("the connection got % x, want % x", conn.Bytes(), want)
+	}
+}
+
+var _ io.ReadWriteCloser = (*recordingConn)(nil)

@@ -120,8 +120,22 @@ func (r *Registry[L]) Dispatch(typ string, ev any, call func(L, any)) {
 			list = append(list, e)
 		}
 	}
+	// The first listener is taken under the same lock (no listener ran before
+	// it to remove it), so that the usual dispatch to one listener locks once.
+	var first L
+	if len(list) > 0 {
+		e := list[0]
+		if e.once {
+			r.removeLocked(e)
+		}
+		first = e.l
+	}
 	r.mu.Unlock()
-	for _, e := range list {
+	if len(list) == 0 {
+		return
+	}
+	call(first, ev)
+	for _, e := range list[1:] {
 		r.mu.Lock()
 		if e.removed {
 			r.mu.Unlock()

@@ -283,7 +283,8 @@ func (ws *WebSocket) RemoveEventListener(r *Registration) {
 // Send queues data for sending and returns without waiting for the network, like
 // JavaScript's ws.send(data). data is a string (a text message; bytes that are not
 // valid UTF-8 become U+FFFD, as a JavaScript string would), a []byte (a binary
-// message; copied, so the caller may reuse it) or a *Blob (a binary message).
+// message; the caller may reuse it as soon as Send returns: what is not written
+// by then is copied) or a *Blob (a binary message).
 //
 // While CONNECTING, Send returns an error matching ErrInvalidState. While OPEN,
 // BufferedAmount grows by the data's length in bytes until it is written. While

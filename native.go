@@ -50,6 +50,9 @@ type nativeTransport struct {
 	// frames checks the server's frames as they are read (native_frames.go).
 	frames  serverFrames
 	scratch [1]byte // readMessage's, to see a message's end
+	// sizeHint is the size of the last message read whose size was not known
+	// up front (readUnsized); only the reading goroutine uses it.
+	sizeHint int
 
 	// wb is the handshake's network connection when the socket made it itself;
 	// once open, Send writes through it on the caller's goroutine. Nil with a

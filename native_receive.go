@@ -79,12 +79,7 @@ func (t *nativeTransport) readMessage(conn *ws.Conn) (it item, err error) {
 		it.data, err = readGrowing(r, make([]byte, 0, exactAlloc), t.scratch[:])
 		return it, err
 	case size < 0:
-		// Fragmented or compressed: start in the event's own 512 bytes, as
-		// io.ReadAll starts with 512, and grow from there.
-		m := &smallMessage[[512]byte]{}
-		it.ev, it.blob = &m.ev, &m.blob
-		it.data, err = readGrowing(r, m.buf[:0], t.scratch[:])
-		return it, err
+		return t.readUnsized(r, it)
 	case size <= 64:
 		m := &smallMessage[[64]byte]{}
 		it.data, it.ev, it.blob = m.buf[:size], &m.ev, &m.blob
@@ -105,6 +100,41 @@ func (t *nativeTransport) readMessage(conn *ws.Conn) (it item, err error) {
 		}
 		return item{}, err
 	}
+	return it, nil
+}
+
+// maxSizeHint bounds the buffer a message of unknown size starts in (a stream
+// of large compressed messages followed by a small one costs that small one one
+// buffer of this size, copied from at once).
+const maxSizeHint = 1 << 20
+
+// readUnsized reads a message whose size its first frame does not say
+// (compressed or fragmented). A stream's messages tend to have the sizes of those
+// before them, so it starts in a buffer of the last such message's size
+// (sizeHint), which makes a compressed stream of one size one allocation per
+// message instead of log2(size/512); else in the event's own 512 bytes, as
+// io.ReadAll starts with 512. It grows from there; a message that turns out much
+// smaller than its buffer is copied into one of its size, so that a listener
+// never keeps a buffer mostly empty.
+func (t *nativeTransport) readUnsized(r io.Reader, it item) (item, error) {
+	var err error
+	if t.sizeHint <= 512 {
+		m := &smallMessage[[512]byte]{}
+		it.ev, it.blob = &m.ev, &m.blob
+		it.data, err = readGrowing(r, m.buf[:0], t.scratch[:])
+	} else {
+		it.data, err = readGrowing(r, make([]byte, 0, t.sizeHint), t.scratch[:])
+		if n := len(it.data); err == nil && n <= 512 {
+			m := &smallMessage[[512]byte]{}
+			it.data, it.ev, it.blob = append(m.buf[:0], it.data...), &m.ev, &m.blob
+		} else if err == nil && n < cap(it.data)/2 {
+			it.data = append(make([]byte, 0, n), it.data...)
+		}
+	}
+	if err != nil {
+		return item{}, err
+	}
+	t.sizeHint = min(len(it.data), maxSizeHint)
 	return it, nil
 }
 

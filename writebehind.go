@@ -12,8 +12,9 @@ import (
 //
 // Why: Send must never wait for the network, and handing every message to a
 // writer goroutine costs a goroutine switch per message that raw coder/websocket
-// does not pay. So Send writes the message itself, on the caller's goroutine,
-// through coder/websocket into a writeBehindConn: the network connection under
+// does not pay. So Send writes the message itself, on the caller's goroutine
+// (through coder/websocket, or as a frame of the package's own:
+// native_sendframe.go), into a writeBehindConn: the network connection under
 // the handshake's HTTP transport, whose Write never blocks. It gives the kernel
 // what the socket buffer takes at once (one non-blocking write), keeps the rest in
 // a backlog, and a flusher goroutine (running only while there is a backlog)

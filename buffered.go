@@ -40,14 +40,32 @@ func sendBufClass(n int) int {
 }
 
 // copyForSend returns a copy of data (a []byte or a string), in a pooled buffer
-// when its size has a class. The browser backend copies a message into JavaScript
-// at once and gives nothing back, so there nothing is pooled.
+// when its size has a class. In WASM it returns data itself (see viewForSend).
 func copyForSend[T []byte | string](data T) outgoing {
+	if runtime.GOOS == "js" {
+		return viewForSend(data)
+	}
 	n := len(data)
-	if n == 0 || runtime.GOOS == "js" || sendBufClass(n) >= sendBufClasses {
+	if n == 0 || sendBufClass(n) >= sendBufClasses {
 		return outgoing{data: append(make([]byte, 0, n), data...)}
 	}
 	return outgoing{data: append(getSendBuf(n), data...), pooled: true}
+}
+
+// viewForSend is copyForSend of the browser backend, which copies nothing: it
+// hands every message to the page's send before Send returns (jsTransport.send,
+// under the socket's lock), and the page copies it at once, so the caller may
+// reuse its slice after Send as everywhere. A string's bytes are only read.
+// (Copying first was a new allocation per message, and the first that outgrew
+// a fresh dispatcher goroutine's stack.)
+func viewForSend[T []byte | string](data T) outgoing {
+	switch d := any(data).(type) {
+	case []byte:
+		return outgoing{data: d}
+	case string:
+		return outgoing{data: unsafe.Slice(unsafe.StringData(d), len(d))}
+	}
+	panic("unreachable")
 }
 
 // getSendBuf returns an empty buffer of at least n > 0 bytes, pooled when its

@@ -229,8 +229,9 @@ const (
 // copied into bytes but passed in large, an array of Uint8Arrays (null when there
 // is none). It returns [remove, sendBytes, sendText]: remove takes the listeners
 // off and drops whatever is queued (fn is never called after it);
-// sendBytes(buf, n) sends the first n bytes of the Uint8Array buf and
-// sendText(s) the string s, on sock, so that Go's sends pass no method name.
+// sendBytes(buf, n) sends the first n bytes of the Uint8Array buf, and
+// sendText(buf, n) the text they hold as UTF-8, on sock, so that Go's sends pass
+// no method name.
 //
 // When fn is handed to: the first event of a burst goes to fn at once, from its
 // own listener, so that a lone message waits for nothing. Its listener also
@@ -241,7 +242,7 @@ const (
 // stream of messages thus costs one entry into Go per batch instead of one per
 // message. (A microtask would run after every event, and batch nothing.)
 const batchSource = `
-const enc = new TextEncoder();
+const enc = new TextEncoder(), dec = new TextDecoder('utf-8', {ignoreBOM: true}); // ignoreBOM: a leading U+FEFF is text
 let kinds = [], items = [], posted = false, dead = false;
 let keep = new Uint8Array(4096), keepSent = false;
 const ch = new MessageChannel();
@@ -311,7 +312,7 @@ return [() => {
   sock.onopen = sock.onmessage = sock.onerror = sock.onclose = null;
   ch.port1.onmessage = null;
   ch.port1.close(); ch.port2.close();
-}, (buf, n) => sock.send(n === buf.length ? buf : buf.subarray(0, n)), (s) => sock.send(s)];
+}, (buf, n) => sock.send(n === buf.length ? buf : buf.subarray(0, n)), (buf, n) => sock.send(dec.decode(buf.subarray(0, n)))];
 `
 
 // batchedListeners, when false, makes new sockets use the per-event listeners,
@@ -332,7 +333,7 @@ func batchInstaller() js.Value {
 	batchOnce.Do(func() {
 		batchInstall = js.Undefined()
 		defer func() { recover() }() // new Function refused (CSP), or no MessageChannel
-		if !js.Global().Get("MessageChannel").Truthy() || !js.Global().Get("TextEncoder").Truthy() {
+		if !js.Global().Get("MessageChannel").Truthy() || !js.Global().Get("TextEncoder").Truthy() || !js.Global().Get("TextDecoder").Truthy() {
 			return
 		}
 		batchInstall = js.Global().Get("Function").New("sock", "fn", "largeAt", "keepMax", batchSource)
@@ -546,6 +547,13 @@ func (t *jsTransport) send(m outgoing) bool {
 // writeNow is never called: send writes everything itself.
 func (t *jsTransport) writeNow(m outgoing) { t.sendToPage(m) }
 
+// sendToPage hands m to the page. m.data is the caller's own slice or a view of
+// its string (viewForSend): the page's send, and js.CopyBytesToJS, copy it
+// before this returns. With the batched listeners a message of up to
+// maxSendScratch bytes, text or binary, is copied into the shared send array and
+// sent from there (a text message decoded by the page's TextDecoder): passing a
+// Go string would make a JavaScript string, a js.Value with a finalizer, per
+// message.
 func (t *jsTransport) sendToPage(m outgoing) {
 	if !t.sock.Truthy() {
 		return
@@ -554,13 +562,7 @@ func (t *jsTransport) sendToPage(m outgoing) {
 	case m.close && m.code == noCloseCode:
 		t.sock.Call("close")
 	case m.close:
-		t.sock.Call("close", m.code, m.reason)
-	case m.text && t.sendText.Truthy():
-		t.sendText.Invoke(string(m.data))
-		t.ws.sent(len(m.data))
-	case m.text:
-		t.sock.Call("send", string(m.data))
-		t.ws.sent(len(m.data))
+		t.sock.Call("close", m.code, jsText(m.reason))
 	case t.sendBytes.Truthy() && len(m.data) <= maxSendScratch:
 		sendScratchMu.Lock()
 		if sendScratchN < len(m.data) {
@@ -569,8 +571,15 @@ func (t *jsTransport) sendToPage(m outgoing) {
 			sendScratchN = min(sendScratchN, maxSendScratch)
 		}
 		js.CopyBytesToJS(sendScratch, m.data)
-		t.sendBytes.Invoke(sendScratch, len(m.data))
+		if m.text {
+			t.sendText.Invoke(sendScratch, len(m.data))
+		} else {
+			t.sendBytes.Invoke(sendScratch, len(m.data))
+		}
 		sendScratchMu.Unlock()
+		t.ws.sent(len(m.data))
+	case m.text:
+		t.sock.Call("send", jsText(bytesToString(m.data))) // m.data is a string's (viewForSend)
 		t.ws.sent(len(m.data))
 	default:
 		u8 := jsUint8Array.New(len(m.data))
@@ -578,6 +587,19 @@ func (t *jsTransport) sendToPage(m outgoing) {
 		t.sock.Call("send", u8)
 		t.ws.sent(len(m.data))
 	}
+}
+
+// jsText is s as an argument to the page's methods. syscall/js passes a Go
+// string through a TextDecoder that drops a leading U+FEFF as a byte order mark
+// (wasm_exec.js), so a string that starts with one is decoded by a TextDecoder
+// with ignoreBOM instead, which keeps it.
+func jsText(s string) any {
+	if len(s) < 3 || s[:3] != "\uFEFF" {
+		return s
+	}
+	u8 := jsUint8Array.New(len(s))
+	js.CopyBytesToJS(u8, []byte(s))
+	return js.Global().Get("TextDecoder").New("utf-8", map[string]any{"ignoreBOM": true}).Call("decode", u8)
 }
 
 // pending is the page's own bufferedAmount.

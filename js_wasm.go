@@ -135,7 +135,11 @@ func (t *jsTransport) start() {
 	sock.Set("binaryType", "arraybuffer") // copied once into Go; a Blob would need an async read
 	if install := batchInstaller(); install.Truthy() {
 		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
-			t.drain(args[0], args[1], args[2].Int())
+			out, large := js.Null(), js.Null()
+			if len(args) == 3 {
+				out, large = args[1], args[2]
+			}
+			t.drain(out, large, args[0].Int())
 			return nil
 		})
 		liveFuncs.Add(1)
@@ -219,8 +223,9 @@ const (
 
 // batchSource is the body of function(sock, fn, largeAt, keepMax), built once per
 // page with new Function. It installs listeners on sock that queue each event and
-// hand what is queued to fn, in the order the page fired the events, as fn(bytes,
-// large, n). The batch is the first n bytes of bytes: a header of little-endian
+// hand what is queued to fn, in the order the page fired the events, as fn(n,
+// bytes, large), or fn(n) when bytes and large are both null (syscall/js reads
+// each argument with a call of its own). The batch is the first n bytes of bytes: a header of little-endian
 // int32s — the header's length in int32s, then for each event its kind and the
 // numbers listed with the batch* constants — then the events' strings (UTF-8) and
 // messages, in order. A batch of up to keepMax (batchKeepMax) bytes is written into
@@ -234,16 +239,32 @@ const (
 // no method name.
 //
 // When fn is handed to: the first event of a burst goes to fn at once, from its
-// own listener, so that a lone message waits for nothing. Its listener also
-// posts a task on a MessageChannel; the page's tasks run in the order they were
-// queued, so the events that were already waiting, and those that come while Go
-// runs, are queued by the listeners and the task hands them all over in one call,
-// then posts itself again. A task that finds nothing queued ends the burst. A
-// stream of messages thus costs one entry into Go per batch instead of one per
-// message. (A microtask would run after every event, and batch nothing.)
+// own listener, so that a lone message waits for nothing. The listener also
+// posts a task on a MessageChannel; the page's tasks run in the order
+// they were queued, so the events that were already waiting are queued by the
+// listeners and the task hands them all over in one call, then posts itself
+// again. A task that finds nothing queued
+// ends the burst. A stream of messages thus costs one entry into Go per batch
+// instead of one per message. (A microtask would run after every event, and
+// batch nothing.) The first event's listener posts the task before calling fn,
+// so that an answer to what Go sends, however fast, comes after it and is not
+// taken for part of the burst; the task posts itself after fn, so that what
+// came while Go ran goes in its next batch.
+//
+// The probe: where every burst is one event (round trips, where each message
+// answers a send), that task finds nothing every time, and cost the page a
+// postMessage and an empty task per message (about a sixth of
+// BenchmarkPagePingPong's time). So once soloAfter bursts in a row were one
+// event each, only one burst in probeEvery posts it; the others go to fn at
+// once and post nothing. Any burst of two events or more that a task finds
+// switches back to posting after every burst. A stream that starts while bursts
+// are single thus costs at most probeEvery entries, one per message, before it
+// is batched. Events go to fn in order either way: whatever is queued is handed
+// over together, and nothing is queued while no task is posted.
 const batchSource = `
 const enc = new TextEncoder(), dec = new TextDecoder('utf-8', {ignoreBOM: true}); // ignoreBOM: a leading U+FEFF is text
-let kinds = [], items = [], posted = false, dead = false;
+let kinds = [], items = [], posted = false, dead = false, solo = 0, skipped = 0;
+const soloAfter = 8, probeEvery = 16;
 let keep = new Uint8Array(4096), keepSent = false;
 const ch = new MessageChannel();
 const u32 = (dv, i, v) => dv.setInt32(4 * i, v, true);
@@ -288,20 +309,23 @@ const flush = () => {
   }
   const pass = out === keep && keepSent ? null : out;
   if (out === keep) keepSent = true;
-  fn(pass, large.length ? large : null, total);
+  if (pass === null && large.length === 0) fn(total); else fn(total, pass, large.length ? large : null);
 };
 ch.port1.onmessage = () => {
   if (dead) return;
-  if (kinds.length === 0) { posted = false; return; }
-  ch.port2.postMessage(null);
+  if (kinds.length === 0) { posted = false; if (solo < soloAfter) solo++; return; }
+  solo = 0;
   flush();
+  if (!dead) ch.port2.postMessage(null);
 };
 const queue = (kind, v) => {
   kinds.push(kind); items.push(v);
   if (posted) return;
   posted = true;
-  ch.port2.postMessage(null);
+  const probe = solo < soloAfter || ++skipped >= probeEvery;
+  if (probe) { skipped = 0; ch.port2.postMessage(null); }
   flush();
+  if (!probe && !dead) { if (kinds.length === 0) posted = false; else ch.port2.postMessage(null); }
 };
 sock.onopen = () => queue(0, [String(sock.protocol), String(sock.extensions)]);
 sock.onmessage = (e) => { const d = e.data; queue(typeof d === 'string' ? 1 : 2, d); };

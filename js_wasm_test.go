@@ -538,3 +538,76 @@ func TestSendTakesTheBytesBeforeReturning(t *testing.T) {
 		}
 	})
 }
+
+// floodingPageWebSocket is a stand-in for the page's WebSocket that echoes each
+// text message in a task of its own, and answers "flood N" with N messages, "0"
+// to "N-1", in N tasks queued at once: a stream, whose messages all wait when
+// the first is dispatched.
+const floodingPageWebSocket = `
+return class FloodingWebSocket {
+  constructor(url) {
+    this.url = url; this.protocol = ""; this.extensions = ""; this.bufferedAmount = 0;
+    this.ch = new MessageChannel();
+    this.ch.port1.onmessage = (e) => this.onmessage && this.onmessage({data: e.data});
+    globalThis.fakeSocket = this;
+  }
+  send(d) {
+    if (typeof d !== "string") throw new TypeError("text only");
+    if (!d.startsWith("flood ")) { this.ch.port2.postMessage(d); return; }
+    for (let i = 0, n = +d.slice(6); i < n; i++) this.ch.port2.postMessage(String(i));
+  }
+  close() { this.ch.port1.close(); }
+};`
+
+// After a run of round trips, where the batched listeners stop looking for
+// bursts (see the probe, batchSource), a stream is again handed to Go in
+// batches, and every message still arrives once and in order.
+func TestStreamAfterRoundTripsIsBatched(t *testing.T) {
+	g := js.Global()
+	saved := g.Get("WebSocket")
+	g.Set("WebSocket", g.Get("Function").New(floodingPageWebSocket).Invoke())
+	defer g.Set("WebSocket", saved)
+	withListeners(t, func(t *testing.T) {
+		const trips, flood = 50, 300
+		var got []string
+		waiting := 0 // the most messages queued behind one being dispatched
+		done := make(chan struct{})
+		var ws *WebSocket
+		ws, err := NewWithOptions("ws://fake.invalid/", &Options{
+			OnOpen: func(e *Event) { e.Target.Send("trip") },
+			OnMessage: func(e *MessageEvent) {
+				got = append(got, e.Data.(string))
+				q := &ws.events
+				q.mu.Lock()
+				waiting = max(waiting, len(q.buf)-q.head)
+				q.mu.Unlock()
+				switch n := len(got); {
+				case n < trips:
+					e.Target.Send("trip")
+				case n == trips:
+					e.Target.Send(fmt.Sprint("flood ", flood))
+				case n == trips+flood:
+					close(done)
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { ws.tr.abort(nil); <-ws.Done() }()
+		g.Get("fakeSocket").Call("onopen", js.ValueOf(map[string]any{}))
+		<-done
+		for i, m := range got {
+			want := "trip"
+			if i >= trips {
+				want = fmt.Sprint(i - trips)
+			}
+			if m != want {
+				t.Fatalf("message %d = %q, want %q", i, m, want)
+			}
+		}
+		if batchedListeners && waiting == 0 {
+			t.Errorf("no message of the stream waited behind another: the stream was not batched")
+		}
+	})
+}

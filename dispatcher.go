@@ -45,6 +45,7 @@ const maxQueuedMessages = 64
 // between them, because a new goroutine per burst cost every round trip a new
 // stack and its growth (dispatcher_js.go).
 type eventQueue struct {
+	parked   parkedDispatcher // first: natively it is empty, and a last empty field would be padded
 	mu       sync.Mutex
 	notFull  sync.Cond
 	buf      []item
@@ -52,7 +53,6 @@ type eventQueue struct {
 	messages int
 	running  bool   // a dispatch owns the queue
 	dispatch func() // the dispatcher: dispatches until the queue is empty or "close" is dispatched
-	parked   parkedDispatcher
 }
 
 func (q *eventQueue) init(dispatch func()) {

@@ -588,7 +588,7 @@ func (t *jsTransport) sendToPage(m outgoing) {
 		t.sock.Call("close", m.code, jsText(m.reason))
 	case t.sendBytes.Truthy() && len(m.data) <= maxSendScratch:
 		sendScratchMu.Lock()
-		if sendScratchN < len(m.data) {
+		if sendScratchN == 0 || sendScratchN < len(m.data) { // none yet, even for an empty message
 			sendScratchN = max(len(m.data), 2*sendScratchN, 4<<10)
 			sendScratch = jsUint8Array.New(min(sendScratchN, maxSendScratch))
 			sendScratchN = min(sendScratchN, maxSendScratch)

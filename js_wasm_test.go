@@ -608,3 +608,32 @@ func TestStreamAfterRoundTripsIsBatched(t *testing.T) {
 		}
 	})
 }
+
+// An empty message as a page's first send, text or binary, is sent: the shared
+// send array is made for it too.
+func TestEmptyFirstSend(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		for _, first := range []any{"", []byte{}} {
+			sendScratchMu.Lock()
+			saved, savedN := sendScratch, sendScratchN
+			sendScratch, sendScratchN = js.Value{}, 0
+			sendScratchMu.Unlock()
+			rec := record(t, srv("/echo"), Options{}, react{
+				open: func(ws *WebSocket) {
+					ws.SetBinaryType(BinaryTypeArrayBuffer)
+					ws.Send(first)
+				},
+				message: func(ws *WebSocket, e *MessageEvent) { ws.Close() },
+			})
+			want := []step{opened(), msg(describeData(first)), closed(1005, "", true)}
+			if diff := cmp.Diff(want, rec.wait(t)); diff != "" {
+				t.Errorf("first send %s: event trace (-want +got):\n%s", describeData(first), diff)
+			}
+			sendScratchMu.Lock()
+			if sendScratchN == 0 {
+				sendScratch, sendScratchN = saved, savedN
+			}
+			sendScratchMu.Unlock()
+		}
+	})
+}

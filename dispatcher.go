@@ -36,19 +36,23 @@ const maxQueuedMessages = 64
 // Only messages wait for room; everything else is queued at once, so no method
 // of the socket, even called from a listener, can block on it.
 //
-// The dispatcher goroutine runs only while there is something to dispatch: the
-// first item queued while none runs starts one, and it ends when it finds the
-// queue empty. An idle socket holds no dispatcher goroutine, and since a new one
-// starts only after the last has taken its final item, events are still
-// dispatched one at a time and in order.
+// A dispatch runs only while there is something to dispatch: the first item
+// queued while none runs starts one (startDispatch), and it ends when it finds
+// the queue empty. Since a new one starts only after the last has taken its
+// final item, events are dispatched one at a time and in order. Natively each
+// dispatch is a goroutine of its own, so that an idle socket holds none
+// (dispatcher_other.go); in WASM one goroutine per socket runs them all, parked
+// between them, because a new goroutine per burst cost every round trip a new
+// stack and its growth (dispatcher_js.go).
 type eventQueue struct {
+	parked   parkedDispatcher // first: natively it is empty, and a last empty field would be padded
 	mu       sync.Mutex
 	notFull  sync.Cond
 	buf      []item
 	head     int
 	messages int
-	running  bool   // a dispatcher goroutine owns the queue
-	dispatch func() // the dispatcher, started as a goroutine
+	running  bool   // a dispatch owns the queue
+	dispatch func() // the dispatcher: dispatches until the queue is empty or "close" is dispatched
 }
 
 func (q *eventQueue) init(dispatch func()) {
@@ -62,7 +66,7 @@ func (q *eventQueue) push(it item) {
 	start := q.pushLocked(it)
 	q.mu.Unlock()
 	if start {
-		go q.dispatch()
+		q.startDispatch()
 	}
 }
 
@@ -76,7 +80,7 @@ func (q *eventQueue) pushMessage(it item) {
 	start := q.pushLocked(it)
 	q.mu.Unlock()
 	if start {
-		go q.dispatch()
+		q.startDispatch()
 	}
 }
 
@@ -99,7 +103,7 @@ func (q *eventQueue) isFull() bool {
 }
 
 // next takes the oldest item. When there is none it reports false, and the
-// dispatcher that called it must end: the next item starts another.
+// dispatch that called it must end: the next item starts another.
 func (q *eventQueue) next() (it item, ok bool) {
 	q.mu.Lock()
 	if q.head == len(q.buf) {

@@ -135,7 +135,11 @@ func (t *jsTransport) start() {
 	sock.Set("binaryType", "arraybuffer") // copied once into Go; a Blob would need an async read
 	if install := batchInstaller(); install.Truthy() {
 		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
-			t.drain(args[0], args[1], args[2].Int())
+			out, large := js.Null(), js.Null()
+			if len(args) == 3 {
+				out, large = args[1], args[2]
+			}
+			t.drain(out, large, args[0].Int())
 			return nil
 		})
 		liveFuncs.Add(1)
@@ -219,8 +223,9 @@ const (
 
 // batchSource is the body of function(sock, fn, largeAt, keepMax), built once per
 // page with new Function. It installs listeners on sock that queue each event and
-// hand what is queued to fn, in the order the page fired the events, as fn(bytes,
-// large, n). The batch is the first n bytes of bytes: a header of little-endian
+// hand what is queued to fn, in the order the page fired the events, as fn(n,
+// bytes, large), or fn(n) when bytes and large are both null (syscall/js reads
+// each argument with a call of its own). The batch is the first n bytes of bytes: a header of little-endian
 // int32s — the header's length in int32s, then for each event its kind and the
 // numbers listed with the batch* constants — then the events' strings (UTF-8) and
 // messages, in order. A batch of up to keepMax (batchKeepMax) bytes is written into
@@ -229,20 +234,36 @@ const (
 // copied into bytes but passed in large, an array of Uint8Arrays (null when there
 // is none). It returns [remove, sendBytes, sendText]: remove takes the listeners
 // off and drops whatever is queued (fn is never called after it);
-// sendBytes(buf, n) sends the first n bytes of the Uint8Array buf and
-// sendText(s) the string s, on sock, so that Go's sends pass no method name.
+// sendBytes(buf, n) sends the first n bytes of the Uint8Array buf, and
+// sendText(buf, n) the text they hold as UTF-8, on sock, so that Go's sends pass
+// no method name.
 //
 // When fn is handed to: the first event of a burst goes to fn at once, from its
-// own listener, so that a lone message waits for nothing. Its listener also
-// posts a task on a MessageChannel; the page's tasks run in the order they were
-// queued, so the events that were already waiting, and those that come while Go
-// runs, are queued by the listeners and the task hands them all over in one call,
-// then posts itself again. A task that finds nothing queued ends the burst. A
-// stream of messages thus costs one entry into Go per batch instead of one per
-// message. (A microtask would run after every event, and batch nothing.)
+// own listener, so that a lone message waits for nothing. The listener also
+// posts a task on a MessageChannel, before calling fn; the page's tasks run in
+// the order they were queued, so the events that were already waiting are
+// queued by the listeners and the task hands them all over in one call. A task
+// that finds nothing queued ends the burst; one that hands a batch over posts
+// itself again, after fn, so that what came while Go ran joins the next batch.
+// A stream of messages thus costs one entry into Go per batch instead of one
+// per message. (A microtask would run after every event, and batch nothing.)
+// The first event's task is posted before fn so that an answer to what Go
+// sends, however fast, comes after it and is not taken for part of the burst.
+//
+// The probe: where every burst is one event (round trips, where each message
+// answers a send), that task found nothing every time, and cost the page a
+// postMessage and an empty task per message (BenchmarkPagePingPong went from
+// about 60–73 µs to 47–50 µs without them). So once soloAfter bursts in a row
+// were one event each, only one burst in probeEvery posts it; the others go to
+// fn at once and post nothing. A task that finds events queued switches back to
+// posting after every burst, so a stream that starts while bursts are single
+// costs at most probeEvery entries, one per message, before it is batched.
+// Events go to fn in order either way: nothing is queued while no task is
+// posted, and whatever is queued is handed over together.
 const batchSource = `
-const enc = new TextEncoder();
-let kinds = [], items = [], posted = false, dead = false;
+const enc = new TextEncoder(), dec = new TextDecoder('utf-8', {ignoreBOM: true}); // ignoreBOM: a leading U+FEFF is text
+let kinds = [], items = [], posted = false, dead = false, solo = 0, skipped = 0;
+const soloAfter = 8, probeEvery = 16;
 let keep = new Uint8Array(4096), keepSent = false;
 const ch = new MessageChannel();
 const u32 = (dv, i, v) => dv.setInt32(4 * i, v, true);
@@ -287,20 +308,23 @@ const flush = () => {
   }
   const pass = out === keep && keepSent ? null : out;
   if (out === keep) keepSent = true;
-  fn(pass, large.length ? large : null, total);
+  if (pass === null && large.length === 0) fn(total); else fn(total, pass, large.length ? large : null);
 };
 ch.port1.onmessage = () => {
   if (dead) return;
-  if (kinds.length === 0) { posted = false; return; }
-  ch.port2.postMessage(null);
+  if (kinds.length === 0) { posted = false; if (solo < soloAfter) solo++; return; }
+  solo = 0;
   flush();
+  if (!dead) ch.port2.postMessage(null);
 };
 const queue = (kind, v) => {
   kinds.push(kind); items.push(v);
   if (posted) return;
   posted = true;
-  ch.port2.postMessage(null);
+  const probe = solo < soloAfter || ++skipped >= probeEvery;
+  if (probe) { skipped = 0; ch.port2.postMessage(null); }
   flush();
+  if (!probe && !dead) { if (kinds.length === 0) posted = false; else ch.port2.postMessage(null); }
 };
 sock.onopen = () => queue(0, [String(sock.protocol), String(sock.extensions)]);
 sock.onmessage = (e) => { const d = e.data; queue(typeof d === 'string' ? 1 : 2, d); };
@@ -311,7 +335,7 @@ return [() => {
   sock.onopen = sock.onmessage = sock.onerror = sock.onclose = null;
   ch.port1.onmessage = null;
   ch.port1.close(); ch.port2.close();
-}, (buf, n) => sock.send(n === buf.length ? buf : buf.subarray(0, n)), (s) => sock.send(s)];
+}, (buf, n) => sock.send(n === buf.length ? buf : buf.subarray(0, n)), (buf, n) => sock.send(dec.decode(buf.subarray(0, n)))];
 `
 
 // batchedListeners, when false, makes new sockets use the per-event listeners,
@@ -332,7 +356,7 @@ func batchInstaller() js.Value {
 	batchOnce.Do(func() {
 		batchInstall = js.Undefined()
 		defer func() { recover() }() // new Function refused (CSP), or no MessageChannel
-		if !js.Global().Get("MessageChannel").Truthy() || !js.Global().Get("TextEncoder").Truthy() {
+		if !js.Global().Get("MessageChannel").Truthy() || !js.Global().Get("TextEncoder").Truthy() || !js.Global().Get("TextDecoder").Truthy() {
 			return
 		}
 		batchInstall = js.Global().Get("Function").New("sock", "fn", "largeAt", "keepMax", batchSource)
@@ -547,6 +571,13 @@ func (t *jsTransport) send(m outgoing) bool {
 // writeNow is never called: send writes everything itself.
 func (t *jsTransport) writeNow(m outgoing) { t.sendToPage(m) }
 
+// sendToPage hands m to the page. m.data is the caller's own slice or a view of
+// its string (Send borrows them: outgoing.borrowed): the page's send, and
+// js.CopyBytesToJS, copy it before this returns. With the batched listeners a message of up to
+// maxSendScratch bytes, text or binary, is copied into the shared send array and
+// sent from there (a text message decoded by the page's TextDecoder): passing a
+// Go string would make a JavaScript string, a js.Value with a finalizer, per
+// message.
 func (t *jsTransport) sendToPage(m outgoing) {
 	if !t.sock.Truthy() {
 		return
@@ -555,23 +586,24 @@ func (t *jsTransport) sendToPage(m outgoing) {
 	case m.close && m.code == noCloseCode:
 		t.sock.Call("close")
 	case m.close:
-		t.sock.Call("close", m.code, m.reason)
-	case m.text && t.sendText.Truthy():
-		t.sendText.Invoke(string(m.data))
-		t.ws.sent(len(m.data))
-	case m.text:
-		t.sock.Call("send", string(m.data))
-		t.ws.sent(len(m.data))
+		t.sock.Call("close", m.code, jsText(m.reason))
 	case t.sendBytes.Truthy() && len(m.data) <= maxSendScratch:
 		sendScratchMu.Lock()
-		if sendScratchN < len(m.data) {
+		if sendScratchN == 0 || sendScratchN < len(m.data) { // none yet, even for an empty message
 			sendScratchN = max(len(m.data), 2*sendScratchN, 4<<10)
 			sendScratch = jsUint8Array.New(min(sendScratchN, maxSendScratch))
 			sendScratchN = min(sendScratchN, maxSendScratch)
 		}
 		js.CopyBytesToJS(sendScratch, m.data)
-		t.sendBytes.Invoke(sendScratch, len(m.data))
+		if m.text {
+			t.sendText.Invoke(sendScratch, len(m.data))
+		} else {
+			t.sendBytes.Invoke(sendScratch, len(m.data))
+		}
 		sendScratchMu.Unlock()
+		t.ws.sent(len(m.data))
+	case m.text:
+		t.sock.Call("send", jsText(bytesToString(m.data))) // m.data is a string's (Send borrows it)
 		t.ws.sent(len(m.data))
 	default:
 		u8 := jsUint8Array.New(len(m.data))
@@ -579,6 +611,19 @@ func (t *jsTransport) sendToPage(m outgoing) {
 		t.sock.Call("send", u8)
 		t.ws.sent(len(m.data))
 	}
+}
+
+// jsText is s as an argument to the page's methods. syscall/js passes a Go
+// string through a TextDecoder that drops a leading U+FEFF as a byte order mark
+// (wasm_exec.js), so a string that starts with one is decoded by a TextDecoder
+// with ignoreBOM instead, which keeps it.
+func jsText(s string) any {
+	if len(s) < 3 || s[:3] != "\uFEFF" {
+		return s
+	}
+	u8 := jsUint8Array.New(len(s))
+	js.CopyBytesToJS(u8, []byte(s))
+	return js.Global().Get("TextDecoder").New("utf-8", map[string]any{"ignoreBOM": true}).Call("decode", u8)
 }
 
 // pending is the page's own bufferedAmount.

@@ -189,11 +189,20 @@ func withListeners(t *testing.T, f func(t *testing.T)) {
 
 // Text and binary messages, empty ones, and messages above and below the size
 // that the batched listeners pass on without concatenating arrive intact, in
-// order, followed by the close event with its code and reason.
+// order, followed by the close event with its code and reason. A leading U+FEFF
+// in a text message or a close reason is text, not a byte order mark to drop
+// (see jsText).
 func TestMessagesOfEveryKindInOrder(t *testing.T) {
+	// Node's WebSocket drops a leading U+FEFF of the text messages and close
+	// reasons it receives (it applies the Encoding standard's UTF-8 decode,
+	// which strips a BOM); Chromium keeps it.
+	bom := "\ufeff"
+	if runtimeName() == "node" {
+		bom = ""
+	}
 	withListeners(t, func(t *testing.T) {
 		sends := []any{
-			"héllo ✓", []byte{0, 1, 2}, []byte{}, "",
+			"héllo ✓", []byte{0, 1, 2}, []byte{}, "", bom + "a leading BOM stays",
 			bytes.Repeat([]byte{7, 8}, batchLargeAt/2), bytes.Repeat([]byte{9}, batchLargeAt-1),
 			strings.Repeat("z", 2*batchLargeAt), []byte{3},
 		}
@@ -205,7 +214,7 @@ func TestMessagesOfEveryKindInOrder(t *testing.T) {
 				want = append(want, msg(describeData(d)))
 			}
 		}
-		want = append(want, closed(3002, "bye ✓", true))
+		want = append(want, closed(3002, bom+"bye ✓", true))
 		n := 0
 		rec := record(t, srv("/echo"), Options{}, react{
 			open: func(ws *WebSocket) {
@@ -224,7 +233,7 @@ func TestMessagesOfEveryKindInOrder(t *testing.T) {
 					t.Errorf("message %d = %s, want %s", n, describeData(e.Data), describeData(sent))
 				}
 				if n++; n == len(sends) {
-					ws.CloseWithCode(3002, "bye ✓")
+					ws.CloseWithCode(3002, bom+"bye ✓")
 				}
 			},
 		})
@@ -399,4 +408,232 @@ func TestCloseWhileConnectingLetsThePageRun(t *testing.T) {
 	if n := liveFuncs.Load(); n != 0 {
 		t.Errorf("%d js.Func held after the close event", n)
 	}
+}
+
+// parkedDispatchers counts the goroutines waiting in, or running, a socket's
+// dispatcher loop (dispatcher_js.go).
+func parkedDispatchers() int {
+	buf := make([]byte, 1<<20)
+	return strings.Count(string(buf[:runtime.Stack(buf, true)]), ").parkedLoop(")
+}
+
+// goroutineID is the calling goroutine's number, from its stack's first line.
+func goroutineID() string {
+	var buf [64]byte
+	f := strings.Fields(string(buf[:runtime.Stack(buf[:], false)]))
+	return f[1]
+}
+
+// A socket's events, over several bursts, are all dispatched by one goroutine
+// that parks between them, and it is gone once the close event has been
+// dispatched: Done leaves no goroutine of the socket behind.
+func TestOneDispatcherGoroutinePerSocket(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		before := parkedDispatchers()
+		ids := map[string]bool{}
+		n := 0
+		ws, err := NewWithOptions(srv("/echo"), &Options{
+			OnOpen: func(e *Event) { ids[goroutineID()] = true; e.Target.Send("x") },
+			OnMessage: func(e *MessageEvent) {
+				ids[goroutineID()] = true
+				if n++; n < 5 {
+					e.Target.Send("x") // each echo is a burst of its own
+					return
+				}
+				e.Target.CloseWithCode(1000, "")
+			},
+			OnClose: func(e *CloseEvent) { ids[goroutineID()] = true },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-ws.Done()
+		runtime.Gosched()
+		if len(ids) != 1 || n != 5 {
+			t.Errorf("%d messages dispatched by %d goroutines, want 5 by one", n, len(ids))
+		}
+		// Another test's socket ending meanwhile can only lower the count.
+		if after := parkedDispatchers(); after > before {
+			t.Errorf("%d dispatcher goroutines after Done, want at most %d (as before the socket)", after, before)
+		}
+		if n := liveFuncs.Load(); n != 0 {
+			t.Errorf("%d js.Func held after Done", n)
+		}
+	})
+}
+
+// A listener that blocks stops neither the page nor the socket's listeners in
+// JavaScript: every message of a flood, and the close that ends it, is queued
+// while it blocks, and all are dispatched, in order, once it returns.
+func TestBlockedListenerLetsEventsQueue(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		const n = 200
+		release := make(chan struct{})
+		first := true
+		want := []step{opened()}
+		for range n {
+			want = append(want, msg("bytes:16:"+strings.Repeat("\x00", 16)))
+		}
+		want = append(want, closed(1000, "done", true))
+		rec := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
+			open: func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
+			message: func(*WebSocket, *MessageEvent) {
+				if first {
+					first = false
+					<-release
+				}
+			},
+		})
+		for queued := false; !queued; {
+			time.Sleep(time.Millisecond) // lets the page run its tasks
+			q := &rec.ws.events
+			q.mu.Lock()
+			queued = q.messages == n-1 && q.head < len(q.buf) && q.buf[len(q.buf)-1].kind == itemClosed
+			q.mu.Unlock()
+		}
+		close(release)
+		if diff := cmp.Diff(want, rec.wait(t)); diff != "" {
+			t.Errorf("event trace (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// Send copies nothing into Go in WASM (it borrows the caller's bytes), so the
+// page must have taken the bytes before Send returns: a caller that overwrites its slice right
+// after each Send still has every message echoed as it was sent.
+func TestSendTakesTheBytesBeforeReturning(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		const n = 20
+		var got [][]byte
+		rec := record(t, srv("/echo"), Options{}, react{
+			open: func(ws *WebSocket) {
+				ws.SetBinaryType(BinaryTypeArrayBuffer)
+				buf := make([]byte, 100)
+				for i := range n {
+					for j := range buf {
+						buf[j] = byte(i)
+					}
+					ws.Send(buf)
+					clear(buf)
+				}
+			},
+			message: func(ws *WebSocket, e *MessageEvent) {
+				got = append(got, e.Data.([]byte))
+				if len(got) == n {
+					ws.Close()
+				}
+			},
+		})
+		rec.wait(t)
+		for i, b := range got {
+			if !bytes.Equal(b, bytes.Repeat([]byte{byte(i)}, 100)) {
+				t.Errorf("echo %d = %v, want 100 bytes of %d", i, b, i)
+			}
+		}
+		if len(got) != n {
+			t.Errorf("%d echoes, want %d", len(got), n)
+		}
+	})
+}
+
+// floodingPageWebSocket is a stand-in for the page's WebSocket that echoes each
+// text message in a task of its own, and answers "flood N" with N messages, "0"
+// to "N-1", in N tasks queued at once: a stream, whose messages all wait when
+// the first is dispatched.
+const floodingPageWebSocket = `
+return class FloodingWebSocket {
+  constructor(url) {
+    this.url = url; this.protocol = ""; this.extensions = ""; this.bufferedAmount = 0;
+    this.ch = new MessageChannel();
+    this.ch.port1.onmessage = (e) => this.onmessage && this.onmessage({data: e.data});
+    globalThis.fakeSocket = this;
+  }
+  send(d) {
+    if (typeof d !== "string") throw new TypeError("text only");
+    if (!d.startsWith("flood ")) { this.ch.port2.postMessage(d); return; }
+    for (let i = 0, n = +d.slice(6); i < n; i++) this.ch.port2.postMessage(String(i));
+  }
+  close() { this.ch.port1.close(); }
+};`
+
+// After a run of round trips, where the batched listeners stop looking for
+// bursts (see the probe, batchSource), a stream is again handed to Go in
+// batches, and every message still arrives once and in order.
+func TestStreamAfterRoundTripsIsBatched(t *testing.T) {
+	g := js.Global()
+	saved := g.Get("WebSocket")
+	g.Set("WebSocket", g.Get("Function").New(floodingPageWebSocket).Invoke())
+	defer g.Set("WebSocket", saved)
+	withListeners(t, func(t *testing.T) {
+		const trips, flood = 50, 300
+		var got []string
+		waiting := 0 // the most messages queued behind one being dispatched
+		done := make(chan struct{})
+		var ws *WebSocket
+		ws, err := NewWithOptions("ws://fake.invalid/", &Options{
+			OnOpen: func(e *Event) { e.Target.Send("trip") },
+			OnMessage: func(e *MessageEvent) {
+				got = append(got, e.Data.(string))
+				q := &ws.events
+				q.mu.Lock()
+				waiting = max(waiting, len(q.buf)-q.head)
+				q.mu.Unlock()
+				switch n := len(got); {
+				case n < trips:
+					e.Target.Send("trip")
+				case n == trips:
+					e.Target.Send(fmt.Sprint("flood ", flood))
+				case n == trips+flood:
+					close(done)
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { ws.tr.abort(nil); <-ws.Done() }()
+		g.Get("fakeSocket").Call("onopen", js.ValueOf(map[string]any{}))
+		<-done
+		for i, m := range got {
+			want := "trip"
+			if i >= trips {
+				want = fmt.Sprint(i - trips)
+			}
+			if m != want {
+				t.Fatalf("message %d = %q, want %q", i, m, want)
+			}
+		}
+		if batchedListeners && waiting == 0 {
+			t.Errorf("no message of the stream waited behind another: the stream was not batched")
+		}
+	})
+}
+
+// An empty message as a page's first send, text or binary, is sent: the shared
+// send array is made for it too.
+func TestEmptyFirstSend(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		for _, first := range []any{"", []byte{}} {
+			sendScratchMu.Lock()
+			saved, savedN := sendScratch, sendScratchN
+			sendScratch, sendScratchN = js.Value{}, 0
+			sendScratchMu.Unlock()
+			rec := record(t, srv("/echo"), Options{}, react{
+				open: func(ws *WebSocket) {
+					ws.SetBinaryType(BinaryTypeArrayBuffer)
+					ws.Send(first)
+				},
+				message: func(ws *WebSocket, e *MessageEvent) { ws.Close() },
+			})
+			want := []step{opened(), msg(describeData(first)), closed(1005, "", true)}
+			if diff := cmp.Diff(want, rec.wait(t)); diff != "" {
+				t.Errorf("first send %s: event trace (-want +got):\n%s", describeData(first), diff)
+			}
+			sendScratchMu.Lock()
+			if sendScratchN == 0 {
+				sendScratch, sendScratchN = saved, savedN
+			}
+			sendScratchMu.Unlock()
+		}
+	})
 }

@@ -29,16 +29,16 @@ import (
 // buffer of the whole frame (the pool's largest class is 1 MiB).
 const maxOwnFrame = minSendBuf<<(sendBufClasses-1) - 14
 
-// maskKeys hands out frame mask keys from crypto/rand, read 256 bytes at a time
-// (one read per 64 frames instead of one per frame). Used by one writer at a
-// time (the send queue's turn).
+// maskKeys hands out frame mask keys from crypto/rand, read 32 bytes at a time
+// (one read per 8 frames instead of one per frame; a larger buffer would weigh
+// on every idle socket). Used by one writer at a time (the send queue's turn).
 type maskKeys struct {
-	buf [256]byte
-	pos int
+	buf [32]byte
+	pos uint8
 }
 
 func (k *maskKeys) next() (key [4]byte, err error) {
-	if k.pos == 0 || k.pos == len(k.buf) {
+	if k.pos == 0 || int(k.pos) == len(k.buf) {
 		if _, err := rand.Read(k.buf[:]); err != nil {
 			return key, err
 		}

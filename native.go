@@ -60,8 +60,9 @@ type nativeTransport struct {
 	wb *writeBehindConn
 	// body is the upgraded connection coder/websocket reads and writes through;
 	// writeMessage writes uncompressed messages into it itself (native_sendframe.go).
-	body *endBody
-	keys maskKeys // writeOwnFrame's
+	body    *endBody
+	keys    maskKeys // writeOwnFrame's
+	deflate deflater // writeOwnFrame's compressor, made with the first compressed message
 
 	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
 	// rw puts the handshake in Chromium's words (native_offer.go).
@@ -404,8 +405,8 @@ func (t *nativeTransport) writeMessage(conn *ws.Conn, m outgoing) bool {
 	}
 	n := len(m.data)
 	var err error
-	if t.writesOwnFrame(n) {
-		err = t.writeOwnFrame(m.text, m.data)
+	if own, compress := t.ownFrame(n); own {
+		err = t.writeOwnFrame(m.text, m.data, compress)
 	} else {
 		err = writeData(context.Background(), conn, typ, m.data, t.rw.plainWrites())
 	}

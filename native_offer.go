@@ -115,6 +115,12 @@ func (h *handshakeRewrite) extensions() string {
 	return h.answer[0]
 }
 
+// clientTakeover reports whether the client's compressor keeps its context from
+// message to message: the server's answer did not say client_no_context_takeover.
+func (h *handshakeRewrite) clientTakeover() bool {
+	return !strings.Contains(h.extensions(), "client_no_context_takeover")
+}
+
 // plainWrites reports whether messages must go out uncompressed: the server
 // limited the client's window below the 15 bits coder/websocket's compressor
 // uses, and it cannot keep to a smaller one. RFC 7692 lets a sender leave any

@@ -3,6 +3,7 @@
 package websocket
 
 import (
+	"compress/flate"
 	"crypto/rand"
 	"encoding/binary"
 	"net"
@@ -49,49 +50,108 @@ func (k *maskKeys) next() (key [4]byte, err error) {
 	return key, nil
 }
 
-// writesOwnFrame reports whether a message of n bytes goes out as a frame of the
-// package's own: one coder/websocket would not compress, on a connection whose
-// frames endBody sees.
-func (t *nativeTransport) writesOwnFrame(n int) bool {
+// ownFrame says how a message goes out: as a frame of the package's own, and
+// whether compressed, or (own false) through coder/websocket: on a connection
+// whose frames endBody does not see, a message too large for one pooled buffer,
+// or a compressed one when the server asked for client_no_context_takeover
+// (a rare answer: Chromium's offer does not ask for it).
+func (t *nativeTransport) ownFrame(n int) (own, compress bool) {
 	if t.body == nil || n > maxOwnFrame {
-		return false
+		return false, false
 	}
-	return !t.frames.deflate || n < flateThreshold || t.rw.plainWrites()
+	compress = t.frames.deflate && n >= flateThreshold && !t.rw.plainWrites()
+	if compress && !t.rw.clientTakeover() {
+		return false, false
+	}
+	return true, compress
 }
 
-// writeOwnFrame writes p as one unfragmented, uncompressed frame.
-func (t *nativeTransport) writeOwnFrame(text bool, p []byte) error {
+// maxHeader is the longest header of a client frame: 2 bytes, an 8-byte length
+// and the mask key.
+const maxHeader = 14
+
+// writeOwnFrame writes p as one unfragmented frame, compressed or not.
+func (t *nativeTransport) writeOwnFrame(text bool, p []byte, compress bool) error {
 	key, err := t.keys.next()
 	if err != nil {
 		return err
 	}
-	n := len(p)
-	hl := 6
-	switch {
-	case n > 0xffff:
-		hl += 8
-	case n > 125:
-		hl += 2
+	var buf []byte // the frame, at the end of a pooled buffer
+	var n int      // its payload's length
+	if compress {
+		buf, n = t.deflate.compress(p)
+	} else {
+		n = len(p)
+		buf = getSendBuf(maxHeader + n)[:maxHeader+n]
 	}
-	buf := getSendBuf(hl + n)[:hl+n]
 	defer putSendBuf(buf)
-	buf[0] = 0x80 | 2 // FIN, binary
+	frame := buf[maxHeader-headerLen(n) : maxHeader+n]
+	hl := len(frame) - n
+	frame[0] = 0x80 | 2 // FIN, binary
 	if text {
-		buf[0] = 0x80 | 1
+		frame[0] = 0x80 | 1
+	}
+	if compress {
+		frame[0] |= 0x40 // RSV1: permessage-deflate
 	}
 	switch {
 	case n > 0xffff:
-		buf[1] = 0x80 | 127
-		binary.BigEndian.PutUint64(buf[2:], uint64(n))
+		frame[1] = 0x80 | 127
+		binary.BigEndian.PutUint64(frame[2:], uint64(n))
 	case n > 125:
-		buf[1] = 0x80 | 126
-		binary.BigEndian.PutUint16(buf[2:], uint16(n))
+		frame[1] = 0x80 | 126
+		binary.BigEndian.PutUint16(frame[2:], uint16(n))
 	default:
-		buf[1] = 0x80 | byte(n)
+		frame[1] = 0x80 | byte(n)
 	}
-	copy(buf[hl-4:hl], key[:])
-	maskCopy(buf[hl:], p, key)
-	return t.body.writeFrame(buf)
+	copy(frame[hl-4:hl], key[:])
+	if compress {
+		maskCopy(frame[hl:], frame[hl:], key) // in place
+	} else {
+		maskCopy(frame[hl:], p, key)
+	}
+	return t.body.writeFrame(frame)
+}
+
+// headerLen is the length of a client frame header for a payload of n bytes.
+func headerLen(n int) int {
+	switch {
+	case n > 0xffff:
+		return maxHeader
+	case n > 125:
+		return 8
+	}
+	return 6
+}
+
+// deflater compresses the messages of the package's own frames with context
+// takeover (RFC 7692): one compressor for the connection's life, each message
+// ended by a sync flush whose last four bytes (00 00 ff ff) stay off the wire.
+// It is made with the first compressed message (coder/websocket's own compressor
+// is then never made) and compresses as coder/websocket does (flate.BestSpeed).
+// Used by one writer at a time (the send queue's turn).
+type deflater struct {
+	fw  *flate.Writer
+	out []byte // what fw wrote: room for a header, then the compressed message
+}
+
+func (d *deflater) Write(p []byte) (int, error) {
+	d.out = append(d.out, p...)
+	return len(p), nil
+}
+
+// compress returns a pooled buffer that holds maxHeader bytes of room and then
+// p compressed, and the compressed length.
+func (d *deflater) compress(p []byte) (buf []byte, n int) {
+	// Deflate's worst case adds 5 bytes per 16 KiB block and the flush.
+	d.out = getSendBuf(maxHeader + len(p) + len(p)/1024 + 64)[:maxHeader]
+	if d.fw == nil {
+		d.fw, _ = flate.NewWriter(d, flate.BestSpeed) // the level is valid: no error
+	}
+	d.fw.Write(p) // d.Write never fails
+	d.fw.Flush()
+	buf, d.out = d.out[:len(d.out)-4], nil // the flush ends in 00 00 ff ff
+	return buf, len(buf) - maxHeader
 }
 
 // writeFrame writes one whole frame of the package's own, unless a close frame

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	cws "github.com/coder/websocket"
@@ -38,6 +39,7 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 	}{
 		{cws.CompressionDisabled, Options{}},
 		{cws.CompressionContextTakeover, Options{}},
+		{cws.CompressionNoContextTakeover, Options{}}, // compressed by coder/websocket
 		{cws.CompressionDisabled, Options{HTTPClient: &http.Client{}}},
 		{cws.CompressionContextTakeover, Options{HTTPClient: &http.Client{}}},
 	} {
@@ -155,3 +157,79 @@ func TestNoOwnFrameAfterClose(t *testing.T) {
 }
 
 var _ io.ReadWriteCloser = (*recordingConn)(nil)
+
+// countingListener counts the bytes its connections read.
+type countingListener struct {
+	net.Listener
+	n *atomic.Int64
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	return countingConn{c, l.n}, err
+}
+
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// Messages from the threshold up go out compressed when the server accepts
+// permessage-deflate (and small ones do not): a compressible 64 KiB message,
+// sent 20 times, takes far fewer bytes on the wire than it holds, and the server
+// reads it intact.
+func TestOwnFramesCompress(t *testing.T) {
+	msg := bytes.Repeat([]byte("all work and no play makes jack a dull boy "), 1600)[:64<<10]
+	const times = 20
+	var wire atomic.Int64
+	got := make(chan error, 1)
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := cws.Accept(w, r, &cws.AcceptOptions{CompressionMode: cws.CompressionContextTakeover})
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		c.SetReadLimit(-1)
+		for i := range times {
+			_, b, err := c.Read(r.Context())
+			if err == nil && !bytes.Equal(b, msg) {
+				err = fmt.Errorf("message %d differs (%d bytes)", i, len(b))
+			}
+			if err != nil {
+				got <- err
+				return
+			}
+		}
+		got <- nil
+		c.Close(cws.StatusNormalClosure, "")
+	}))
+	s.Listener = countingListener{s.Listener, &wire}
+	s.Start()
+	defer s.Close()
+	ws, err := New("ws" + strings.TrimPrefix(s.URL, "http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := make(chan struct{})
+	ws.OnOpen(func(*Event) { close(opened) })
+	within(t, opened, "open")
+	if !strings.Contains(ws.Extensions(), "permessage-deflate") {
+		t.Fatalf("extensions %q: no compression negotiated", ws.Extensions())
+	}
+	for range times {
+		ws.Send(msg)
+	}
+	if err := <-got; err != nil {
+		t.Fatal(err)
+	}
+	within(t, ws.Done(), "close")
+	if n, sent := wire.Load(), int64(times*len(msg)); n > sent/10 {
+		t.Fatalf("the server read %d bytes for %d bytes of messages: not compressed", n, sent)
+	}
+}

@@ -429,6 +429,7 @@ func (t *nativeTransport) finish(conn *ws.Conn, readErr error) {
 	t.ws.guard.unwatch()
 	t.ws.sendq.stop()
 	t.ws.sendq.wait()
+	t.deflate.release() // no writer runs any more
 	if t.wb != nil {
 		t.wb.wait() // the flusher ends once its connection is closed
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"net"
+	"sync"
 )
 
 // The send path's own frames.
@@ -140,13 +141,30 @@ func (d *deflater) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// flateWriters keeps the compressors of closed sockets for new ones: a
+// compressor is a few hundred KiB, as coder/websocket's pool keeps its own.
+var flateWriters sync.Pool
+
+// release gives the compressor back once the socket writes no more.
+func (d *deflater) release() {
+	if d.fw != nil {
+		flateWriters.Put(d.fw)
+		d.fw = nil
+	}
+}
+
 // compress returns a pooled buffer that holds maxHeader bytes of room and then
 // p compressed, and the compressed length.
 func (d *deflater) compress(p []byte) (buf []byte, n int) {
 	// Deflate's worst case adds 5 bytes per 16 KiB block and the flush.
 	d.out = getSendBuf(maxHeader + len(p) + len(p)/1024 + 64)[:maxHeader]
 	if d.fw == nil {
-		d.fw, _ = flate.NewWriter(d, flate.BestSpeed) // the level is valid: no error
+		if fw, _ := flateWriters.Get().(*flate.Writer); fw != nil {
+			fw.Reset(d)
+			d.fw = fw
+		} else {
+			d.fw, _ = flate.NewWriter(d, flate.BestSpeed) // the level is valid: no error
+		}
 	}
 	d.fw.Write(p) // d.Write never fails
 	d.fw.Flush()

@@ -26,9 +26,10 @@ import (
 // frame never goes out after a close frame (clientFrames notes it), as
 // coder/websocket's Write would refuse too.
 
-// maxOwnFrame bounds the messages framed here: a larger one goes through
-// coder/websocket, whose Write streams it through its 4 KiB buffer instead of a
-// buffer of the whole frame (the pool's largest class is 1 MiB).
+// maxOwnFrame bounds the uncompressed messages framed here: a larger one goes
+// through coder/websocket, whose Write streams it through its 4 KiB buffer
+// instead of a buffer of the whole frame (the pool's largest class is 1 MiB).
+// Compressed messages are all framed here (see ownFrame).
 const maxOwnFrame = minSendBuf<<(sendBufClasses-1) - 14
 
 // maskKeys hands out frame mask keys from crypto/rand, read 32 bytes at a time
@@ -53,18 +54,26 @@ func (k *maskKeys) next() (key [4]byte, err error) {
 
 // ownFrame says how a message goes out: as a frame of the package's own, and
 // whether compressed, or (own false) through coder/websocket: on a connection
-// whose frames endBody does not see, a message too large for one pooled buffer,
-// or a compressed one when the server asked for client_no_context_takeover
-// (a rare answer: Chromium's offer does not ask for it).
+// whose frames endBody does not see, an uncompressed message too large for one
+// pooled buffer, or a compressed one when the server asked for
+// client_no_context_takeover (a rare answer: Chromium's offer does not ask for
+// it). With context takeover every compressed message, whatever its size, must
+// come from the same compressor as the one before it: the server inflates each
+// with the window of all before it, so one message from coder/websocket's
+// compressor would corrupt the next one from the package's (found against
+// Python's websockets; TestOwnFramesArriveWhole).
 func (t *nativeTransport) ownFrame(n int) (own, compress bool) {
-	if t.body == nil || n > maxOwnFrame {
+	if t.body == nil {
 		return false, false
 	}
 	compress = t.frames.deflate && n >= flateThreshold && !t.rw.plainWrites()
-	if compress && !t.rw.clientTakeover() {
-		return false, false
+	switch {
+	case compress:
+		return t.rw.clientTakeover(), true
+	case n > maxOwnFrame:
+		return false, false // coder/websocket does not compress it either
 	}
-	return true, compress
+	return true, false
 }
 
 // maxHeader is the longest header of a client frame: 2 bytes, an 8-byte length

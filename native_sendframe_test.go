@@ -3,11 +3,15 @@
 package websocket
 
 import (
+	"bufio"
 	"bytes"
+	"compress/flate"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -24,13 +28,16 @@ import (
 // returns, whether the message was written at once or queued (with a user's
 // HTTPClient a writer goroutine writes the queue).
 func TestOwnFramesArriveWhole(t *testing.T) {
-	sizes := []int{0, 1, 125, 126, 127, 1000, 65535, 65536, 65537, maxOwnFrame, maxOwnFrame + 1}
+	// The small ones after the largest: with context takeover, a message after
+	// one larger than maxOwnFrame must come from the same compressor.
+	sizes := []int{0, 1, 125, 126, 127, 1000, 65535, 65536, 65537, maxOwnFrame, maxOwnFrame + 1, 3 << 20, 200, 3000}
 	msgs := make([][]byte, len(sizes))
-	r := rand.New(rand.NewPCG(1, 2))
 	for i, n := range sizes {
 		msgs[i] = make([]byte, n)
 		for j := range msgs[i] {
-			msgs[i][j] = "abcdefghij klmnop"[r.IntN(17)] // UTF-8, and deflate shrinks it
+			// Repeated text, each message from another place in it: deflate
+			// encodes much of a message as references into the ones before.
+			msgs[i][j] = "hello world, hello deflate "[(i+j)%27]
 		}
 	}
 	for _, tc := range []struct {
@@ -232,4 +239,110 @@ func TestOwnFramesCompress(t *testing.T) {
 	if n, sent := wire.Load(), int64(times*len(msg)); n > sent/10 {
 		t.Fatalf("the server read %d bytes for %d bytes of messages: not compressed", n, sent)
 	}
+}
+
+// With context takeover the server inflates each compressed message with the
+// window of all compressed messages before it, so every one must come from the
+// same compressor, whatever its size. This server inflates as RFC 7692 says,
+// on its own (coder/websocket's server, which the other tests use, decoded a
+// message compressed against the wrong window without complaint, where Python's
+// websockets did not).
+func TestCompressedMessagesShareOneWindow(t *testing.T) {
+	mk := func(i, n int) []byte {
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = "hello world, hello deflate "[(i+j)%27]
+		}
+		return b
+	}
+	msgs := [][]byte{mk(1, 100000), mk(2, 200), mk(3, maxOwnFrame+1), mk(4, 200), mk(5, 3000), mk(6, 50), mk(7, 2<<20), mk(8, 129)}
+	result := make(chan string, 1)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			result <- err.Error()
+			return
+		}
+		defer conn.Close()
+		key := sha1.Sum([]byte(r.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+			"Sec-WebSocket-Accept: " + base64.StdEncoding.EncodeToString(key[:]) + "\r\n" +
+			"Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
+		brw.Flush()
+		var window []byte // the last 32 KiB inflated
+		var bad []string
+		for i, want := range msgs {
+			rsv1, payload, err := readClientFrame(brw.Reader)
+			if err != nil {
+				result <- fmt.Sprintf("message %d: %v", i, err)
+				return
+			}
+			got := payload
+			if rsv1 {
+				fr := flate.NewReaderDict(io.MultiReader(bytes.NewReader(payload), bytes.NewReader([]byte{0, 0, 0xff, 0xff})), window)
+				got, err = io.ReadAll(fr)
+				if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+					bad = append(bad, fmt.Sprintf("message %d: %v", i, err))
+				}
+				window = append(window, got...)
+				window = window[max(0, len(window)-32768):]
+			}
+			if !bytes.Equal(got, want) {
+				bad = append(bad, fmt.Sprintf("message %d (%d bytes, compressed %v) differs", i, len(want), rsv1))
+			}
+		}
+		result <- strings.Join(bad, "; ")
+		brw.Write([]byte{0x88, 2, 0x03, 0xe8}) // close 1000
+		brw.Flush()
+		readClientFrame(brw.Reader) // the client's close
+	}))
+	defer s.Close()
+	ws, err := New("ws" + strings.TrimPrefix(s.URL, "http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := make(chan struct{})
+	ws.OnOpen(func(*Event) { close(opened) })
+	within(t, opened, "open")
+	for _, m := range msgs {
+		ws.Send(m)
+	}
+	if got := <-result; got != "" {
+		t.Fatal(got)
+	}
+	within(t, ws.Done(), "close")
+}
+
+// readClientFrame reads one whole, masked, final frame.
+func readClientFrame(r *bufio.Reader) (rsv1 bool, payload []byte, err error) {
+	var h [2]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return false, nil, err
+	}
+	if h[0]&0x80 == 0 || h[1]&0x80 == 0 {
+		return false, nil, fmt.Errorf("frame %x: not final, or not masked", h)
+	}
+	n := uint64(h[1] & 0x7f)
+	switch n {
+	case 126:
+		var b [2]byte
+		_, err = io.ReadFull(r, b[:])
+		n = uint64(binary.BigEndian.Uint16(b[:]))
+	case 127:
+		var b [8]byte
+		_, err = io.ReadFull(r, b[:])
+		n = binary.BigEndian.Uint64(b[:])
+	}
+	var key [4]byte
+	if err == nil {
+		_, err = io.ReadFull(r, key[:])
+	}
+	payload = make([]byte, n)
+	if err == nil {
+		_, err = io.ReadFull(r, payload)
+	}
+	for i := range payload {
+		payload[i] ^= key[i%4]
+	}
+	return h[0]&0x40 != 0, payload, err
 }

@@ -3,12 +3,10 @@
 package websocket
 
 import (
-	"bufio"
 	"bytes"
 	"compress/flate"
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/browserws/websocket/internal/wstest"
 	cws "github.com/coder/websocket"
 )
 
@@ -79,14 +78,7 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 				c.Close(cws.StatusNormalClosure, "")
 			}))
 			defer s.Close()
-			o := tc.opts
-			ws, err := NewWithOptions("ws"+strings.TrimPrefix(s.URL, "http"), &o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opened := make(chan struct{})
-			ws.OnOpen(func(*Event) { close(opened) })
-			within(t, opened, "open")
+			ws := openTo(t, s.URL, tc.opts)
 			for _, m := range msgs {
 				ws.Send(string(m))
 				b := append([]byte(nil), m...)
@@ -219,13 +211,7 @@ func TestOwnFramesCompress(t *testing.T) {
 	s.Listener = countingListener{s.Listener, &wire}
 	s.Start()
 	defer s.Close()
-	ws, err := New("ws" + strings.TrimPrefix(s.URL, "http"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened := make(chan struct{})
-	ws.OnOpen(func(*Event) { close(opened) })
-	within(t, opened, "open")
+	ws := openTo(t, s.URL, Options{})
 	if !strings.Contains(ws.Extensions(), "permessage-deflate") {
 		t.Fatalf("extensions %q: no compression negotiated", ws.Extensions())
 	}
@@ -272,7 +258,7 @@ func TestCompressedMessagesShareOneWindow(t *testing.T) {
 		var window []byte // the last 32 KiB inflated
 		var bad []string
 		for i, want := range msgs {
-			rsv1, payload, err := readClientFrame(brw.Reader)
+			_, rsv1, _, payload, err := wstest.ReadClientFrame(brw.Reader)
 			if err != nil {
 				result <- fmt.Sprintf("message %d: %v", i, err)
 				return
@@ -294,16 +280,10 @@ func TestCompressedMessagesShareOneWindow(t *testing.T) {
 		result <- strings.Join(bad, "; ")
 		brw.Write([]byte{0x88, 2, 0x03, 0xe8}) // close 1000
 		brw.Flush()
-		readClientFrame(brw.Reader) // the client's close
+		wstest.ReadClientFrame(brw.Reader) // the client's close
 	}))
 	defer s.Close()
-	ws, err := New("ws" + strings.TrimPrefix(s.URL, "http"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened := make(chan struct{})
-	ws.OnOpen(func(*Event) { close(opened) })
-	within(t, opened, "open")
+	ws := openTo(t, s.URL, Options{})
 	for _, m := range msgs {
 		ws.Send(m)
 	}
@@ -313,36 +293,15 @@ func TestCompressedMessagesShareOneWindow(t *testing.T) {
 	within(t, ws.Done(), "close")
 }
 
-// readClientFrame reads one whole, masked, final frame.
-func readClientFrame(r *bufio.Reader) (rsv1 bool, payload []byte, err error) {
-	var h [2]byte
-	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return false, nil, err
+// openTo opens a socket to the httptest server at httpURL and waits for open.
+func openTo(t *testing.T, httpURL string, o Options) *WebSocket {
+	t.Helper()
+	ws, err := NewWithOptions("ws"+strings.TrimPrefix(httpURL, "http"), &o)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if h[0]&0x80 == 0 || h[1]&0x80 == 0 {
-		return false, nil, fmt.Errorf("frame %x: not final, or not masked", h)
-	}
-	n := uint64(h[1] & 0x7f)
-	switch n {
-	case 126:
-		var b [2]byte
-		_, err = io.ReadFull(r, b[:])
-		n = uint64(binary.BigEndian.Uint16(b[:]))
-	case 127:
-		var b [8]byte
-		_, err = io.ReadFull(r, b[:])
-		n = binary.BigEndian.Uint64(b[:])
-	}
-	var key [4]byte
-	if err == nil {
-		_, err = io.ReadFull(r, key[:])
-	}
-	payload = make([]byte, n)
-	if err == nil {
-		_, err = io.ReadFull(r, payload)
-	}
-	for i := range payload {
-		payload[i] ^= key[i%4]
-	}
-	return h[0]&0x40 != 0, payload, err
+	opened := make(chan struct{})
+	ws.OnOpen(func(*Event) { close(opened) })
+	within(t, opened, "open")
+	return ws
 }

@@ -110,6 +110,12 @@ func serverFrame(op byte, payload []byte) []byte {
 	return append(hdr, payload...)
 }
 
+// ReadClientFrame reads one client frame from r: FIN, RSV1, opcode and the
+// unmasked payload (for tests that take a connection over themselves).
+func ReadClientFrame(r *bufio.Reader) (fin, rsv1 bool, op byte, payload []byte, err error) {
+	return readFullFrame(r)
+}
+
 // readFullFrame reads one client frame: FIN, RSV1, opcode and the unmasked payload.
 func readFullFrame(r *bufio.Reader) (fin, rsv1 bool, op byte, payload []byte, err error) {
 	var hdr [2]byte

@@ -60,9 +60,10 @@ type nativeTransport struct {
 	wb *writeBehindConn
 	// body is the upgraded connection coder/websocket reads and writes through;
 	// writeMessage writes uncompressed messages into it itself (native_sendframe.go).
-	body    *endBody
-	keys    maskKeys // writeOwnFrame's
-	deflate deflater // writeOwnFrame's compressor, made with the first compressed message
+	body        *endBody
+	keys        maskKeys    // writeOwnFrame's
+	sendDeflate sendDeflate // how sent messages are compressed; set once open
+	deflate     deflater    // writeOwnFrame's compressor, made with the first compressed message
 
 	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
 	// rw puts the handshake in Chromium's words (native_offer.go).
@@ -159,6 +160,7 @@ func (t *nativeTransport) run() {
 	conn.SetReadLimit(limit)
 
 	t.frames.deflate = strings.Contains(extensions, "permessage-deflate")
+	t.setSendDeflate()
 	if t.wb != nil {
 		t.wb.enable(t.ws.sent)
 	}

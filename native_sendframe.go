@@ -66,14 +66,36 @@ func (t *nativeTransport) ownFrame(n int) (own, compress bool) {
 	if t.body == nil {
 		return false, false
 	}
-	compress = t.frames.deflate && n >= flateThreshold && !t.rw.plainWrites()
+	compress = t.sendDeflate != deflateNone && n >= flateThreshold
 	switch {
 	case compress:
-		return t.rw.clientTakeover(), true
+		return t.sendDeflate == deflateOwn, true
 	case n > maxOwnFrame:
 		return false, false // coder/websocket does not compress it either
 	}
 	return true, false
+}
+
+// sendDeflate says how the messages a socket sends are compressed, settled once
+// the handshake is done (setSendDeflate).
+type sendDeflate uint8
+
+const (
+	deflateNone  sendDeflate = iota // not at all: no permessage-deflate, or a client window below 15 bits (plainWrites)
+	deflateOwn                      // by the package's compressor (deflater), from flateThreshold up
+	deflateCoder                    // by coder/websocket's: the server asked for client_no_context_takeover
+)
+
+// setSendDeflate settles t.sendDeflate from the handshake's answer.
+func (t *nativeTransport) setSendDeflate() {
+	switch {
+	case !t.frames.deflate || t.rw.plainWrites():
+		t.sendDeflate = deflateNone
+	case t.rw.clientTakeover():
+		t.sendDeflate = deflateOwn
+	default:
+		t.sendDeflate = deflateCoder
+	}
 }
 
 // maxHeader is the longest header of a client frame: 2 bytes, an 8-byte length

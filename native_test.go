@@ -15,36 +15,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/browserws/websocket/internal/leakcheck"
 	"github.com/google/go-cmp/cmp"
 )
 
-// leaked lists the goroutines of this package (not its tests) still running.
-func leaked() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "browserws/websocket.(*") && !strings.Contains(g, "_test.go") {
-			out = append(out, g)
-		}
-	}
-	return out
+// ownGoroutine reports whether a goroutine's stack is the package's (not its tests').
+func ownGoroutine(g string) bool {
+	return strings.Contains(g, "browserws/websocket.(*") && !strings.Contains(g, "_test.go")
 }
+
+// leaked lists the goroutines of this package (not its tests) still running.
+func leaked() []string { return leakcheck.Running(ownGoroutine) }
 
 // checkNoLeak fails t if goroutines of the package outlive the test by 5s.
 func checkNoLeak(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		l := leaked()
-		if len(l) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d goroutine(s) of the package left after Done:\n%s", len(l), strings.Join(l, "\n\n"))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	leakcheck.Check(t, "of the package", ownGoroutine)
 }
 
 func TestNoGoroutineLeftAfterDone(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/internal/leakcheck"
 )
 
 // serverURL is the ws:// base URL of the test server (internal/wstest): started in
@@ -278,37 +278,23 @@ func (fc *fakeClock) activeLocked() int {
 	return n
 }
 
-// leaked lists the goroutines of this package and of package websocket still
-// running, from a dump of every goroutine's stack (as package websocket's tests do).
-func leaked() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
-	for i, g := range strings.Split(string(buf), "\n\n") {
-		if i == 0 || strings.Contains(g, "testing.tRunner") || strings.Contains(g, "testing.(*M)") {
-			continue // this goroutine, and the tests'
-		}
-		if strings.Contains(g, "browserws/websocket.(*") || strings.Contains(g, "browserws/websocket/reconnecting.") {
-			out = append(out, g)
-		}
+// ownGoroutine reports whether a goroutine's stack is of this package or of
+// package websocket, and not the tests'.
+func ownGoroutine(g string) bool {
+	if strings.Contains(g, "testing.tRunner") || strings.Contains(g, "testing.(*M)") {
+		return false
 	}
-	return out
+	return strings.Contains(g, "browserws/websocket.(*") || strings.Contains(g, "browserws/websocket/reconnecting.")
 }
+
+// leaked lists the goroutines of this package and of package websocket still
+// running.
+func leaked() []string { return leakcheck.Running(ownGoroutine) }
 
 // checkNoLeak fails t if goroutines of the packages outlive the test by 5s.
 func checkNoLeak(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		l := leaked()
-		if len(l) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d goroutine(s) left after Done:\n%s", len(l), strings.Join(l, "\n\n"))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	leakcheck.Check(t, "of the packages", ownGoroutine)
 }
 
 // within checks that d lies in [lo, hi].

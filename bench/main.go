@@ -37,8 +37,9 @@ import (
 )
 
 var (
-	flagCount     = flag.Int("count", 7, "measured rounds (each library measured once per round, interleaved)")
+	flagCount     = flag.Int("count", 11, "measured rounds (each library measured once per round, in slices interleaved with the others)")
 	flagTime      = flag.Duration("time", 250*time.Millisecond, "target duration of one sample")
+	flagSlices    = flag.Int("slices", 5, "slices per sample: the libraries take turns slice by slice within a round")
 	flagIdle      = flag.Int("idle", 10000, "sockets for the idle-memory measurement (0 skips it)")
 	flagIdleCount = flag.Int("idlecount", 2, "rounds of the idle-memory measurement")
 	flagNode      = flag.Bool("node", true, "measure Node's WebSocket (node --experimental-websocket)")
@@ -120,6 +121,7 @@ type results struct {
 	Machine   map[string]string                `json:"machine"`
 	Command   string                           `json:"command"`
 	Count     int                              `json:"count"`
+	Slices    int                              `json:"slices,omitempty"` // slices per native sample (0 in runs before slicing: 1)
 	Workloads []workload                       `json:"workloads"`
 	Libraries []string                         `json:"libraries"`          // measured on every workload
 	Variants  []string                         `json:"variants,omitempty"` // measured only where library.only says
@@ -174,6 +176,7 @@ func main() {
 		Machine: machine(),
 		Command: strings.TrimSpace("go -C bench run . " + joinArgs(os.Args[1:])),
 		Count:   *flagCount,
+		Slices:  max(1, *flagSlices),
 		Samples: map[string]map[string][]sample{},
 		Idle:    map[string]map[string][]idleStat{},
 		Node:    map[string][]sample{},
@@ -324,6 +327,7 @@ func runNative(base func(workload) string, res *results, also func(int)) {
 			f.Close()
 		}()
 	}
+	slices := max(1, *flagSlices)
 	for r := range *flagCount {
 		start := time.Now()
 		for _, w := range res.Workloads {
@@ -331,16 +335,32 @@ func runNative(base func(workload) string, res *results, also func(int)) {
 			if res.Samples[key] == nil {
 				res.Samples[key] = map[string][]sample{}
 			}
-			for i := range libraries {
-				l := libraries[(i+r)%len(libraries)]
-				if !l.measures(w) {
-					continue
+			// Interleaving: each library's sample is measured in slices, and the
+			// libraries take turns slice by slice, in an order that rotates from
+			// slice to slice, so that every library's sample spans the same
+			// second or so of the machine's time. Measured in one piece each, two
+			// libraries' samples lay up to a second apart, and the machine's speed
+			// moves by 2× within that (see "Noise" in BENCHMARKS.md).
+			sums := map[string]*sliceSum{}
+			for sl := range slices {
+				for i := range libraries {
+					l := libraries[(i+r+sl)%len(libraries)]
+					if !l.measures(w) {
+						continue
+					}
+					n := max(1, ops[w][l.name]/slices)
+					s, err := measure(conns[w][l.name], w, n)
+					if err != nil {
+						fatalf("%s %v: %v", l.name, w, err)
+					}
+					if sums[l.name] == nil {
+						sums[l.name] = &sliceSum{}
+					}
+					sums[l.name].add(s, n)
 				}
-				s, err := measure(conns[w][l.name], w, ops[w][l.name])
-				if err != nil {
-					fatalf("%s %v: %v", l.name, w, err)
-				}
-				res.Samples[key][l.name] = append(res.Samples[key][l.name], s)
+			}
+			for name, sum := range sums {
+				res.Samples[key][name] = append(res.Samples[key][name], sum.sample())
 			}
 		}
 		fmt.Fprintf(os.Stderr, "native round %d/%d: %v\n", r+1, *flagCount, time.Since(start).Round(time.Millisecond))
@@ -373,6 +393,25 @@ func measure(c conn, w workload, n int) (sample, error) {
 		AllocsPerOp: float64(m1.Mallocs-m0.Mallocs) / float64(n),
 		BytesPerOp:  float64(m1.TotalAlloc-m0.TotalAlloc) / float64(n),
 	}, err
+}
+
+// sliceSum adds up the slices of one library's sample in one round.
+type sliceSum struct {
+	ns, allocs, bytes float64
+	n                 int
+}
+
+func (t *sliceSum) add(s sample, n int) {
+	t.ns += s.NsPerOp * float64(n)
+	t.allocs += s.AllocsPerOp * float64(n)
+	t.bytes += s.BytesPerOp * float64(n)
+	t.n += n
+}
+
+// sample is the sum as one sample: the cost of one operation over all slices.
+func (t *sliceSum) sample() sample {
+	n := float64(t.n)
+	return sample{NsPerOp: t.ns / n, AllocsPerOp: t.allocs / n, BytesPerOp: t.bytes / n}
 }
 
 func median(xs []float64) float64 {

@@ -102,7 +102,7 @@ func report(res *results) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	m := res.Machine
-	p("Run: `%s` — %d rounds, libraries interleaved in a rotating order within each round.\n\n", res.Command, res.Count)
+	p("Run: `%s` — %d rounds; within each round every native sample is measured in %d slices, the libraries taking turns slice by slice in a rotating order.\n\n", res.Command, res.Count, max(1, res.Slices))
 	p("Machine: %s, %s CPUs (shared with other jobs: expect noise), %s RAM; Linux %s; %s; Node %s; %s.\n\n",
 		m["cpu"], m["cpus"], m["memory"], m["kernel"], m["go"], m["node"], m["chromium"])
 

@@ -65,6 +65,9 @@ const sendWait = "browserws (Send+wait)"
 
 const baseline = "coder/websocket (raw)"
 
+// wasmRaw is the WASM bench's Go client written straight on syscall/js.
+const wasmRaw = "syscall/js (raw)"
+
 // errBadEcho means an echo came back with the wrong length or type.
 var errBadEcho = errors.New("wsbench: unexpected message")
 

@@ -40,14 +40,16 @@ func (w workload) url(base string) string {
 // result is one sample, printed as a line "WSBENCH {json}" for the bench command.
 type result struct {
 	Name    string  `json:"name"`
-	Impl    string  `json:"impl"` // "browserws (wasm)" or "JavaScript"
+	Impl    string  `json:"impl"` // "browserws (wasm)", "syscall/js (raw)" or "JavaScript"
 	Round   int     `json:"round"`
 	NsPerOp float64 `json:"ns_per_op"`
 }
 
-// TestBench measures, round after round, each workload through this package and
-// through plain JavaScript, alternating which goes first, and prints one WSBENCH
-// line per sample. It is skipped unless BROWSERWS_BENCH_SERVER is set.
+// TestBench measures, round after round, each workload through this package,
+// through a Go client written straight on syscall/js (rawSocket: what the
+// package is built on in the browser, as raw coder/websocket is natively) and
+// through plain JavaScript, in an order that rotates from round to round, and
+// prints one WSBENCH line per sample. It is skipped unless BROWSERWS_BENCH_SERVER is set.
 func TestBench(t *testing.T) {
 	base := os.Getenv("BROWSERWS_BENCH_SERVER")
 	if base == "" {
@@ -71,6 +73,20 @@ func TestBench(t *testing.T) {
 				if s == nil {
 					var err error
 					if s, err = dialGo(w.url(base)); err != nil {
+						return 0, err
+					}
+					socks[w.url(base)] = s
+				}
+				return s.run(w, n)
+			}
+		}()},
+		{"syscall/js (raw)", func() func(workload, int) (time.Duration, error) {
+			socks := map[string]*rawSocket{}
+			return func(w workload, n int) (time.Duration, error) {
+				s := socks[w.url(base)]
+				if s == nil {
+					var err error
+					if s, err = dialRaw(w.url(base)); err != nil {
 						return 0, err
 					}
 					socks[w.url(base)] = s
@@ -213,6 +229,104 @@ func (s *goSocket) run(w workload, n int) (time.Duration, error) {
 			s.ws.Send(s.msg)
 		}
 		s.ws.Send("end")
+	}
+	err := <-s.done
+	return time.Since(start), err
+}
+
+// rawSocket is the page's WebSocket driven from Go straight through syscall/js,
+// the way a Go program without this package would write it: a js.FuncOf
+// onmessage that copies each message into a Go slice (a Go program needs its
+// bytes) and, for round trips, sends the next one from Go through a new
+// Uint8Array. It is the WASM counterpart of raw coder/websocket in the native
+// bench: what the package costs above the layer it is built on.
+type rawSocket struct {
+	ws    js.Value
+	kind  string
+	n     int
+	msg   []byte
+	count int
+	done  chan error
+}
+
+var uint8Array = js.Global().Get("Uint8Array")
+
+func dialRaw(url string) (*rawSocket, error) {
+	s := &rawSocket{done: make(chan error, 1)}
+	opened := make(chan error, 1)
+	ws := js.Global().Get("WebSocket").New(url)
+	ws.Set("binaryType", "arraybuffer")
+	ws.Set("onopen", js.FuncOf(func(js.Value, []js.Value) any { opened <- nil; return nil }))
+	ws.Set("onerror", js.FuncOf(func(js.Value, []js.Value) any {
+		select {
+		case opened <- errors.New("cannot connect to " + url):
+		default:
+		}
+		return nil
+	}))
+	ws.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		s.onMessage(args[0].Get("data"))
+		return nil
+	}))
+	s.ws = ws
+	return s, <-opened
+}
+
+func (s *rawSocket) onMessage(data js.Value) {
+	if data.Type() == js.TypeString {
+		if s.kind == "send" && data.String() == "ok" {
+			s.done <- nil
+		}
+		return
+	}
+	u8 := uint8Array.New(data)
+	b := make([]byte, u8.Get("length").Int())
+	js.CopyBytesToGo(b, u8)
+	switch s.kind {
+	case "rtt":
+		if len(b) != len(s.msg) {
+			s.done <- errors.New("bad echo")
+			return
+		}
+		s.count++
+		if s.count < s.n {
+			s.send(s.msg)
+		} else {
+			s.done <- nil
+		}
+	case "recv":
+		s.count++
+		if s.count == s.n {
+			s.done <- nil
+		}
+	}
+}
+
+func (s *rawSocket) send(b []byte) {
+	u8 := uint8Array.New(len(b))
+	js.CopyBytesToJS(u8, b)
+	s.ws.Call("send", u8)
+}
+
+func (s *rawSocket) run(w workload, n int) (time.Duration, error) {
+	s.kind, s.n, s.count = w.Kind, n, 0
+	s.msg = payload.Of(w.Size)
+	start := time.Now()
+	switch w.Kind {
+	case "rtt":
+		s.send(s.msg)
+	case "recv":
+		s.ws.Call("send", fmt.Sprintf("%d %d", n, w.Size))
+	case "send":
+		for range n {
+			if s.ws.Get("bufferedAmount").Int() > 4<<20 {
+				for s.ws.Get("bufferedAmount").Int() > 2<<20 {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			s.send(s.msg)
+		}
+		s.ws.Call("send", "end")
 	}
 	err := <-s.done
 	return time.Since(start), err

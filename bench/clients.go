@@ -53,7 +53,15 @@ var libraries = []library{
 	{"gorilla/websocket", dialGorilla, nil},
 	{"lxzan/gws", dialGWS, nil},
 	{sendWait, dialBrowserwsSendWait, func(w workload) bool { return w.Kind == "rtt" && w.Size == 16 }},
+	{rawControl, dialCoder, func(workload) bool { return true }},
 }
+
+// rawControl is raw coder/websocket a second time, on a connection of its own:
+// the A/A control. The report checks the targets for it against raw
+// coder/websocket as it does for browserws. Two clients running the same code
+// differ only by the harness's noise, so where the control misses a target, a
+// miss of browserws by as much says nothing about the package.
+const rawControl = "coder/websocket (raw, control)"
 
 // sendWait is browserws with round trips written the other common way: the caller
 // sends, then waits on a channel the message listener feeds, once per round trip.

@@ -107,9 +107,26 @@ func report(res *results) string {
 		m["cpu"], m["cpus"], m["memory"], m["kernel"], m["go"], m["node"], m["chromium"])
 
 	p("### Targets\n\n")
-	p("| target | measured | holds |\n| --- | --- | --- |\n")
-	for _, t := range targets(res) {
-		p("| %s | %s | %s |\n", t.name, t.value, yesNo(t.ok))
+	control := map[string]target{}
+	if slices.Contains(res.Variants, rawControl) {
+		for _, t := range targets(res, rawControl) {
+			control[t.name] = t
+		}
+		p("The last two columns check the same targets for the A/A control, a second raw coder/websocket client measured in every round like the others (%q): where the control misses a target, the harness cannot tell a miss of browserws by as much from no difference.\n\n", rawControl)
+		p("| target | browserws | holds | control | holds |\n| --- | --- | --- | --- | --- |\n")
+	} else {
+		p("| target | measured | holds |\n| --- | --- | --- |\n")
+	}
+	for _, t := range targets(res, "browserws") {
+		p("| %s | %s | %s |", t.name, t.value, yesNo(t.ok))
+		if len(control) > 0 {
+			if c, ok := control[t.name]; ok {
+				p(" %s | %s |", c.value, yesNo(c.ok))
+			} else {
+				p(" – | – |")
+			}
+		}
+		p("\n")
 	}
 	p("\n")
 
@@ -296,11 +313,15 @@ func handOffTable(b *strings.Builder, res *results) {
 	if len(res.Variants) == 0 {
 		return
 	}
-	cols := append([]string{baseline, "browserws"}, res.Variants...)
+	variants := slices.DeleteFunc(slices.Clone(res.Variants), func(v string) bool { return v == rawControl })
+	if len(variants) == 0 {
+		return
+	}
+	cols := append([]string{baseline, "browserws"}, variants...)
 	var ws []workload
 	for _, w := range res.Workloads {
 		m := res.Samples[w.String()]
-		if slices.ContainsFunc(res.Variants, func(v string) bool { return len(m[v]) > 0 }) {
+		if slices.ContainsFunc(variants, func(v string) bool { return len(m[v]) > 0 }) {
 			ws = append(ws, w)
 		}
 	}
@@ -434,11 +455,11 @@ func yesNo(ok bool) string {
 }
 
 // targets checks the goals of issues #5 and #14 against the measured medians of
-// browserws (not of its variants), taking the worst case over sizes and
+// lib (browserws, or the A/A control rawControl; not the other variants), taking the worst case over sizes and
 // compression settings; the child-process and the in-process workloads are
 // checked apart. A target none of whose workloads ran (-run, -inproc=false) is
 // left out.
-func targets(res *results) []target {
+func targets(res *results, lib string) []target {
 	var ts []target
 	// ratio target: the worst browserws/baseline ratio over the workloads keep
 	// accepts (a throughput ratio if throughput), and how many of them meet ok.
@@ -449,7 +470,7 @@ func targets(res *results) []target {
 				continue
 			}
 			m := res.Samples[w.String()]
-			r := pairedRatio(m["browserws"], m[baseline])
+			r := pairedRatio(m[lib], m[baseline])
 			if throughput {
 				r = 1 / r
 			}
@@ -472,7 +493,7 @@ func targets(res *results) []target {
 				continue
 			}
 			m := res.Samples[w.String()]
-			d := (stat(m["browserws"], allocsOf) - stat(m[baseline], allocsOf)) / msgsPerOp(w)
+			d := (stat(m[lib], allocsOf) - stat(m[baseline], allocsOf)) / msgsPerOp(w)
 			n++
 			if d <= 1.05 {
 				good++
@@ -499,6 +520,9 @@ func targets(res *results) []target {
 	ratio("in-process round trip ≤ 1.05× raw", kind(true, "rtt"), false, atMost(1.05))
 	ratio("in-process streaming ≥ 0.95× raw", kind(true, "recv", "send"), true, atLeast(0.95))
 	allocs("in-process ≤ 1 extra allocation per message", func(w workload) bool { return w.InProc })
+	if lib != "browserws" {
+		return ts
+	}
 	if m := res.Idle["off"]; m != nil {
 		ir := idleMedian(m["browserws"]).BytesPerSocket / idleMedian(m[baseline]).BytesPerSocket
 		ts = append(ts, target{"idle socket memory ≤ 1.2× raw", fmt.Sprintf("%.2f× (compression off)", ir), ir <= 1.2})

@@ -114,6 +114,7 @@ type sample struct {
 	NsPerOp     float64 `json:"ns_per_op"`
 	AllocsPerOp float64 `json:"allocs_per_op"`
 	BytesPerOp  float64 `json:"bytes_per_op"`
+	CPUPerOp    float64 `json:"cpu_ns_per_op,omitempty"` // CPU time (user+system) of the whole client process per operation
 }
 
 // results is everything one run measured; written to results.json.
@@ -376,6 +377,7 @@ func measure(c conn, w workload, n int) (sample, error) {
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
+	cpu0 := processCPU()
 	start := time.Now()
 	var err error
 	switch w.Kind {
@@ -387,31 +389,43 @@ func measure(c conn, w workload, n int) (sample, error) {
 		err = c.send(n, payload.Of(w.Size))
 	}
 	el := time.Since(start)
+	cpu := processCPU() - cpu0
 	runtime.ReadMemStats(&m1)
 	return sample{
 		NsPerOp:     float64(el.Nanoseconds()) / float64(n),
 		AllocsPerOp: float64(m1.Mallocs-m0.Mallocs) / float64(n),
 		BytesPerOp:  float64(m1.TotalAlloc-m0.TotalAlloc) / float64(n),
+		CPUPerOp:    float64(cpu.Nanoseconds()) / float64(n),
 	}, err
+}
+
+// processCPU is the CPU time this process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // sliceSum adds up the slices of one library's sample in one round.
 type sliceSum struct {
-	ns, allocs, bytes float64
-	n                 int
+	ns, allocs, bytes, cpu float64
+	n                      int
 }
 
 func (t *sliceSum) add(s sample, n int) {
 	t.ns += s.NsPerOp * float64(n)
 	t.allocs += s.AllocsPerOp * float64(n)
 	t.bytes += s.BytesPerOp * float64(n)
+	t.cpu += s.CPUPerOp * float64(n)
 	t.n += n
 }
 
 // sample is the sum as one sample: the cost of one operation over all slices.
 func (t *sliceSum) sample() sample {
 	n := float64(t.n)
-	return sample{NsPerOp: t.ns / n, AllocsPerOp: t.allocs / n, BytesPerOp: t.bytes / n}
+	return sample{NsPerOp: t.ns / n, AllocsPerOp: t.allocs / n, BytesPerOp: t.bytes / n, CPUPerOp: t.cpu / n}
 }
 
 func median(xs []float64) float64 {

@@ -66,14 +66,17 @@ func allocsOf(s sample) float64 { return s.AllocsPerOp }
 func bytesOf(s sample) float64  { return s.BytesPerOp }
 
 // pairedRatio is the median over the rounds of a[i]/b[i] (time ratio).
-func pairedRatio(a, b []sample) float64 {
+func pairedRatio(a, b []sample) float64 { return pairedRatioOf(a, b, nsOf) }
+
+// pairedRatioOf is the median of the per-round ratios of f(a) to f(b).
+func pairedRatioOf(a, b []sample, f func(sample) float64) float64 {
 	n := min(len(a), len(b))
 	if n == 0 {
 		return math.NaN()
 	}
 	xs := make([]float64, n)
 	for i := range n {
-		xs[i] = a[i].NsPerOp / b[i].NsPerOp
+		xs[i] = f(a[i]) / f(b[i])
 	}
 	return median(xs)
 }
@@ -156,6 +159,7 @@ func report(res *results) string {
 		allocTable(&b, res, cols, inProc)
 	}
 
+	cpuTable(&b, res)
 	handOffTable(&b, res)
 
 	if len(res.Idle) > 0 {
@@ -301,6 +305,41 @@ func allocTable(b *strings.Builder, res *results, cols []string, keep func(workl
 			}
 			d := (a - stat(base, allocsOf)) / msgsPerOp(w)
 			fmt.Fprintf(b, " %.1f allocs (%+.1f), %s |", a, d, fmtBytes(by))
+		}
+		fmt.Fprintf(b, "\n")
+	}
+	fmt.Fprintf(b, "\n")
+}
+
+// cpuTable writes what each operation cost the client process in CPU time (user
+// and system, getrusage), as a ratio to raw coder/websocket's in the same rounds:
+// browserws's and the A/A control's. It is a measure of the package's cost that
+// does not depend, as throughput does, on whether a faster reader catches up with
+// its server and parks (BENCHMARKS.md, "Profiles"); in-process it includes the
+// server's work, the same for every client. Reported, no target.
+func cpuTable(b *strings.Builder, res *results) {
+	cols := []string{"browserws"}
+	if slices.Contains(res.Variants, rawControl) {
+		cols = append(cols, rawControl)
+	}
+	var ws []workload
+	for _, w := range res.Workloads {
+		if m := res.Samples[w.String()]; len(m[baseline]) > 0 && m[baseline][0].CPUPerOp > 0 {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### CPU time per operation\n\n")
+	fmt.Fprintf(b, "CPU time (user and system) of the whole client process per operation, raw coder/websocket's median, and the median of the per-round ratios to it for browserws and for the A/A control (lower is cheaper). In-process the process is client and server together. Reported, no target: a cost that does not depend, as throughput does, on whether a faster reader catches up with its server and parks.\n\n")
+	header(b, "workload", append([]string{baseline}, cols...), false)
+	cpu := func(s sample) float64 { return s.CPUPerOp }
+	for _, w := range ws {
+		m := res.Samples[w.String()]
+		fmt.Fprintf(b, "| %s | %s |", w, fmtDur(stat(m[baseline], cpu)))
+		for _, c := range cols {
+			fmt.Fprintf(b, " %.2f× |", pairedRatioOf(m[c], m[baseline], cpu))
 		}
 		fmt.Fprintf(b, "\n")
 	}

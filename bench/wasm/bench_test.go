@@ -66,34 +66,8 @@ func TestBench(t *testing.T) {
 		name string
 		run  func(w workload, n int) (time.Duration, error)
 	}{
-		{"browserws (wasm)", func() func(workload, int) (time.Duration, error) {
-			socks := map[string]*goSocket{}
-			return func(w workload, n int) (time.Duration, error) {
-				s := socks[w.url(base)]
-				if s == nil {
-					var err error
-					if s, err = dialGo(w.url(base)); err != nil {
-						return 0, err
-					}
-					socks[w.url(base)] = s
-				}
-				return s.run(w, n)
-			}
-		}()},
-		{"syscall/js (raw)", func() func(workload, int) (time.Duration, error) {
-			socks := map[string]*rawSocket{}
-			return func(w workload, n int) (time.Duration, error) {
-				s := socks[w.url(base)]
-				if s == nil {
-					var err error
-					if s, err = dialRaw(w.url(base)); err != nil {
-						return 0, err
-					}
-					socks[w.url(base)] = s
-				}
-				return s.run(w, n)
-			}
-		}()},
+		{"browserws (wasm)", keptSockets(base, dialGo)},
+		{"syscall/js (raw)", keptSockets(base, dialRaw)},
 		{"JavaScript", func(w workload, n int) (time.Duration, error) {
 			v, err := await(jsRun.Invoke(w.url(base), w.Kind, w.Size, n))
 			if err != nil {
@@ -134,6 +108,26 @@ func TestBench(t *testing.T) {
 				fmt.Printf("WSBENCH %s\n", b)
 			}
 		}
+	}
+}
+
+// keptSockets runs samples on one socket per URL, dialed for the first sample
+// and kept open for the next ones.
+func keptSockets[S interface {
+	run(w workload, n int) (time.Duration, error)
+}](base string, dial func(url string) (S, error)) func(workload, int) (time.Duration, error) {
+	socks := map[string]S{}
+	return func(w workload, n int) (time.Duration, error) {
+		url := w.url(base)
+		s, ok := socks[url]
+		if !ok {
+			var err error
+			if s, err = dial(url); err != nil {
+				return 0, err
+			}
+			socks[url] = s
+		}
+		return s.run(w, n)
 	}
 }
 

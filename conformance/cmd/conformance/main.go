@@ -229,7 +229,7 @@ func run() (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if line, ok := firstDifference(string(old), rep.markdown()); !ok {
+		if line, ok := firstDifference(withoutVersions(string(old)), withoutVersions(rep.markdown())); !ok {
 			logf("FAIL: %s is not what this run generates (first difference at line %d); run conformance/run and commit the result", *flagCheck, line)
 			stale = true
 		}
@@ -264,6 +264,17 @@ func runURLsOnly() (int, error) {
 	}
 	return 0, nil
 }
+
+// runtimeVersion matches the versions of Chromium and Node that the report
+// names (report.go): "Chrome/148.0.7778.167", "Node v20.20.2".
+var runtimeVersion = regexp.MustCompile(`\b(Chrome/|Node v)[0-9][0-9.]*`)
+
+// withoutVersions is a report with the browser's and Node's version numbers
+// masked, for -check. A machine that installs another Chromium (CI installs
+// whatever the distribution serves that day) must not find the committed table
+// stale because of the version line alone: any trace that differs still shows
+// in the scores and rows.
+func withoutVersions(s string) string { return runtimeVersion.ReplaceAllString(s, "${1}…") }
 
 // firstDifference compares two texts line by line; when they differ it returns
 // the number of the first line that does and false.

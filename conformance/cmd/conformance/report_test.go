@@ -46,3 +46,15 @@ func TestCompareGates(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckIgnoresRuntimeVersions(t *testing.T) {
+	committed := "The reference is plain JavaScript `WebSocket` in headless Chrome/156.0.8078.114; every\n| JS in Node (ref.) — Node v20.20.2 | **109/238** |\n"
+	newer := "The reference is plain JavaScript `WebSocket` in headless Chrome/148.0.7778.167; every\n| JS in Node (ref.) — Node v22.1.0 | **109/238** |\n"
+	if line, ok := firstDifference(withoutVersions(committed), withoutVersions(newer)); !ok {
+		t.Errorf("reports that differ only in the runtimes' versions differ at line %d", line)
+	}
+	changed := strings.Replace(newer, "**109/238**", "**108/238**", 1)
+	if line, ok := firstDifference(withoutVersions(committed), withoutVersions(changed)); ok || line != 2 {
+		t.Errorf("a changed score: firstDifference = %d, %v; want line 2, a difference", line, ok)
+	}
+}

@@ -1,9 +1,10 @@
 // Command probe measures what one message costs the client, browserws against raw
 // coder/websocket, with both clients in one process: it alternates the two on the
-// same workload, round after round, so that a CPU profile (-cpuprofile) samples
-// both under the same conditions of a noisy machine, and compares them there
-// (BENCHMARKS.md, "Profiles"). With -only it runs one library alone, for counting
-// its syscalls with perf stat. It talks to the bench's echo server, which runs in a
+// same workload (a stream to the server, -recv a stream from it, -rtt round
+// trips with the next message sent from the listener), round after round, so
+// that a CPU profile (-cpuprofile) samples both under the same conditions of a
+// noisy machine, and compares them there (BENCHMARKS.md, "Profiles"). With -only
+// it runs one library alone, for its CPU time and syscalls under perf stat. It talks to the bench's echo server, which runs in a
 // process of its own:
 //
 //	sleep infinity | go -C bench run . -serve > /tmp/url &
@@ -34,6 +35,7 @@ func main() {
 	size := flag.Int("size", 16, "message size in bytes")
 	compress := flag.Bool("compress", false, "negotiate permessage-deflate")
 	recv := flag.Bool("recv", false, "the server streams to the client (else the client streams to the server)")
+	rtt := flag.Bool("rtt", false, "round trips through the echo server, the next message sent from the message listener (else streams)")
 	n := flag.Int("n", 0, "messages per round (0: 100,000 up to 100 B, else 30,000)")
 	rounds := flag.Int("rounds", 15, "rounds")
 	only := flag.String("only", "", "run only raw or only browserws")
@@ -49,7 +51,10 @@ func main() {
 		}
 	}
 	path := "/sink"
-	if *recv {
+	switch {
+	case *rtt:
+		path = "/echo"
+	case *recv:
 		path = "/push"
 	}
 	if *compress {
@@ -77,6 +82,15 @@ func main() {
 	}
 	b.SetBinaryType(websocket.BinaryTypeArrayBuffer)
 	b.OnMessage(func(e *websocket.MessageEvent) {
+		if *rtt {
+			if count++; count < *n {
+				b.Send(msg)
+			} else {
+				count = 0
+				done <- struct{}{}
+			}
+			return
+		}
 		if !*recv { // the sink's "ok"
 			done <- struct{}{}
 			return
@@ -92,6 +106,17 @@ func main() {
 	defer b.Close()
 
 	rawRound := func() {
+		if *rtt {
+			for range *n {
+				if err := raw.Write(ctx, cws.MessageBinary, msg); err != nil {
+					log.Fatal(err)
+				}
+				if _, _, err := raw.Read(ctx); err != nil {
+					log.Fatal(err)
+				}
+			}
+			return
+		}
 		if *recv {
 			raw.Write(ctx, cws.MessageText, []byte(fmt.Sprintf("%d %d", *n, *size)))
 			for range *n {
@@ -112,9 +137,12 @@ func main() {
 		}
 	}
 	bwsRound := func() {
-		if *recv {
+		switch {
+		case *rtt:
+			b.Send(msg)
+		case *recv:
 			b.Send(fmt.Sprintf("%d %d", *n, *size))
-		} else {
+		default:
 			for range *n {
 				b.Send(msg)
 			}

@@ -40,6 +40,7 @@ var (
 	flagCount     = flag.Int("count", 11, "measured rounds (each library measured once per round, in slices interleaved with the others)")
 	flagTime      = flag.Duration("time", 250*time.Millisecond, "target duration of one sample")
 	flagSlices    = flag.Int("slices", 5, "slices per sample: the libraries take turns slice by slice within a round")
+	flagConns     = flag.Int("conns", 3, "connections per library and workload, taken in turn slice by slice")
 	flagIdle      = flag.Int("idle", 10000, "sockets for the idle-memory measurement (0 skips it)")
 	flagIdleCount = flag.Int("idlecount", 2, "rounds of the idle-memory measurement")
 	flagNode      = flag.Bool("node", true, "measure Node's WebSocket (node --experimental-websocket)")
@@ -123,6 +124,7 @@ type results struct {
 	Command   string                           `json:"command"`
 	Count     int                              `json:"count"`
 	Slices    int                              `json:"slices,omitempty"` // slices per native sample (0 in runs before slicing: 1)
+	Conns     int                              `json:"conns,omitempty"`  // connections per library and workload (0 before: 1)
 	Workloads []workload                       `json:"workloads"`
 	Libraries []string                         `json:"libraries"`          // measured on every workload
 	Variants  []string                         `json:"variants,omitempty"` // measured only where library.only says
@@ -178,6 +180,7 @@ func main() {
 		Command: strings.TrimSpace("go -C bench run . " + joinArgs(os.Args[1:])),
 		Count:   *flagCount,
 		Slices:  max(1, *flagSlices),
+		Conns:   max(1, *flagConns),
 		Samples: map[string]map[string][]sample{},
 		Idle:    map[string]map[string][]idleStat{},
 		Node:    map[string][]sample{},
@@ -262,24 +265,33 @@ func main() {
 // rotating order. base gives the echo server's URL for a workload. At the end of
 // each round it calls also(round), for Node's measurements.
 func runNative(base func(workload) string, res *results, also func(int)) {
-	conns := map[workload]map[string]conn{}
+	// Each library has -conns connections per workload and takes them in turn,
+	// one per slice: a connection's own state (TCP buffer sizes the kernel tuned
+	// for it, where its server goroutine runs) otherwise stays with one library
+	// for the whole run.
+	nconns := max(1, *flagConns)
+	conns := map[workload]map[string][]conn{}
 	for _, w := range res.Workloads {
-		conns[w] = map[string]conn{}
+		conns[w] = map[string][]conn{}
 		for _, l := range libraries {
 			if !l.measures(w) {
 				continue
 			}
-			c, err := l.dial(base(w)+w.path(), w.Compress)
-			if err != nil {
-				fatalf("%s: dialing %s: %v", l.name, w.path(), err)
+			for range nconns {
+				c, err := l.dial(base(w)+w.path(), w.Compress)
+				if err != nil {
+					fatalf("%s: dialing %s: %v", l.name, w.path(), err)
+				}
+				conns[w][l.name] = append(conns[w][l.name], c)
 			}
-			conns[w][l.name] = c
 		}
 	}
 	defer func() {
 		for _, m := range conns {
-			for _, c := range m {
-				c.close()
+			for _, cs := range m {
+				for _, c := range cs {
+					c.close()
+				}
 			}
 		}
 	}()
@@ -294,7 +306,7 @@ func runNative(base func(workload) string, res *results, also func(int)) {
 			}
 			n := 1
 			for {
-				s, err := measure(conns[w][l.name], w, n)
+				s, err := measure(conns[w][l.name][0], w, n)
 				if err != nil {
 					fatalf("%s %v: %v", l.name, w, err)
 				}
@@ -350,7 +362,7 @@ func runNative(base func(workload) string, res *results, also func(int)) {
 						continue
 					}
 					n := max(1, ops[w][l.name]/slices)
-					s, err := measure(conns[w][l.name], w, n)
+					s, err := measure(conns[w][l.name][0], w, n)
 					if err != nil {
 						fatalf("%s %v: %v", l.name, w, err)
 					}

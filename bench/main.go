@@ -24,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/browserws/websocket/bench/payload"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -341,6 +342,12 @@ func runNative(base func(workload) string, res *results, also func(int)) {
 		}()
 	}
 	slices := max(1, *flagSlices)
+	// The libraries' order within a slice is shuffled, not rotated: in a
+	// rotation every library always follows the same one, and a library that
+	// follows one whose allocations grew the heap (raw coder/websocket's growing
+	// reads of large messages) starts on memory already mapped, one that follows
+	// a frugal one does not. The seed is fixed, so runs shuffle alike.
+	order := rand.New(rand.NewPCG(1, 2))
 	for r := range *flagCount {
 		start := time.Now()
 		for _, w := range res.Workloads {
@@ -349,20 +356,20 @@ func runNative(base func(workload) string, res *results, also func(int)) {
 				res.Samples[key] = map[string][]sample{}
 			}
 			// Interleaving: each library's sample is measured in slices, and the
-			// libraries take turns slice by slice, in an order that rotates from
-			// slice to slice, so that every library's sample spans the same
+			// libraries take turns slice by slice, in a shuffled order (above),
+			// so that every library's sample spans the same
 			// second or so of the machine's time. Measured in one piece each, two
 			// libraries' samples lay up to a second apart, and the machine's speed
 			// moves by 2× within that (see "Noise" in BENCHMARKS.md).
 			sums := map[string]*sliceSum{}
 			for sl := range slices {
-				for i := range libraries {
-					l := libraries[(i+r+sl)%len(libraries)]
+				for _, i := range order.Perm(len(libraries)) {
+					l := libraries[i]
 					if !l.measures(w) {
 						continue
 					}
 					n := max(1, ops[w][l.name]/slices)
-					s, err := measure(conns[w][l.name][0], w, n)
+					s, err := measure(conns[w][l.name][(r*slices+sl)%nconns], w, n)
 					if err != nil {
 						fatalf("%s %v: %v", l.name, w, err)
 					}

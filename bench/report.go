@@ -105,7 +105,7 @@ func report(res *results) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	m := res.Machine
-	p("Run: `%s` — %d rounds; within each round every native sample is measured in %d slices, the libraries taking turns slice by slice in a rotating order, each library taking its %d connections per workload in turn.\n\n", res.Command, res.Count, max(1, res.Slices), max(1, res.Conns))
+	p("Run: `%s` — %d rounds; within each round every native sample is measured in %d slices, the libraries taking turns slice by slice in a shuffled order, each library taking its %d connections per workload in turn.\n\n", res.Command, res.Count, max(1, res.Slices), max(1, res.Conns))
 	p("Machine: %s, %s CPUs (shared with other jobs: expect noise), %s RAM; Linux %s; %s; Node %s; %s.\n\n",
 		m["cpu"], m["cpus"], m["memory"], m["kernel"], m["go"], m["node"], m["chromium"])
 

@@ -345,8 +345,8 @@ func runNative(base func(workload) string, res *results, also func(int)) {
 	// The libraries' order within a slice is shuffled, not rotated: in a
 	// rotation every library always follows the same one, and a library that
 	// follows one whose allocations grew the heap (raw coder/websocket's growing
-	// reads of large messages) starts on memory already mapped, one that follows
-	// a frugal one does not. The seed is fixed, so runs shuffle alike.
+	// reads of large messages) may start on memory already mapped, one that
+	// follows a frugal one not. The seed is fixed, so runs shuffle alike.
 	order := rand.New(rand.NewPCG(1, 2))
 	for r := range *flagCount {
 		start := time.Now()

@@ -150,26 +150,100 @@ func await(p js.Value) (js.Value, error) {
 	return o.v, o.err
 }
 
-// goSocket is one browserws socket, used as JavaScript code would use it: the
-// message handler does the work.
-type goSocket struct {
-	ws   *websocket.WebSocket
-	kind string
-	n    int
-	size int
-	msg  []byte
-	// count is touched by the dispatcher only, between a run's start and its end.
+// transport is what a Go client under measurement offers the workload logic.
+type transport interface {
+	sendBytes(b []byte)
+	sendText(s string)
+	buffered() int // bufferedAmount
+}
+
+// driver is the workload logic both Go clients share, written as JavaScript
+// code would write it: the message listener does the work (message), run starts
+// it and waits for the listener to say it is done. Its fields are touched by
+// the listener only between a run's start and its end.
+type driver struct {
+	t     transport
+	kind  string
+	n     int
+	msg   []byte
 	count int
 	done  chan error
 }
 
+// message is the listener's work for one message: text says whether it was a
+// text message, s is its text, size its length.
+func (d *driver) message(text bool, s string, size int) {
+	switch d.kind {
+	case "rtt":
+		if text || size != len(d.msg) {
+			d.done <- errors.New("bad echo")
+			return
+		}
+		d.count++
+		if d.count < d.n {
+			d.t.sendBytes(d.msg)
+		} else {
+			d.done <- nil
+		}
+	case "recv":
+		d.count++
+		if d.count == d.n {
+			d.done <- nil
+		}
+	case "send":
+		if text && s == "ok" {
+			d.done <- nil
+		}
+	}
+}
+
+func (d *driver) run(w workload, n int) (time.Duration, error) {
+	d.kind, d.n, d.count = w.Kind, n, 0
+	d.msg = payload.Of(w.Size)
+	start := time.Now()
+	switch w.Kind {
+	case "rtt":
+		d.t.sendBytes(d.msg)
+	case "recv":
+		d.t.sendText(fmt.Sprintf("%d %d", n, w.Size))
+	case "send":
+		for range n {
+			if d.t.buffered() > 4<<20 {
+				for d.t.buffered() > 2<<20 {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			d.t.sendBytes(d.msg)
+		}
+		d.t.sendText("end")
+	}
+	err := <-d.done
+	return time.Since(start), err
+}
+
+// goSocket is one browserws socket.
+type goSocket struct {
+	driver
+	ws *websocket.WebSocket
+}
+
 func dialGo(url string) (*goSocket, error) {
-	s := &goSocket{done: make(chan error, 1)}
+	s := &goSocket{driver: driver{done: make(chan error, 1)}}
+	s.t = s
 	opened := make(chan error, 1)
 	ws, err := websocket.NewWithOptions(url, &websocket.Options{
-		OnOpen:    func(*websocket.Event) { opened <- nil },
-		OnMessage: s.onMessage,
-		OnError:   func(e *websocket.Event) { opened <- e.Err },
+		OnOpen: func(*websocket.Event) { opened <- nil },
+		OnMessage: func(e *websocket.MessageEvent) {
+			switch d := e.Data.(type) {
+			case string:
+				s.message(true, d, len(d))
+			case []byte:
+				s.message(false, "", len(d))
+			default:
+				s.message(false, "", -1) // not arraybuffer data: a bad echo
+			}
+		},
+		OnError: func(e *websocket.Event) { opened <- e.Err },
 	})
 	if err != nil {
 		return nil, err
@@ -179,54 +253,9 @@ func dialGo(url string) (*goSocket, error) {
 	return s, <-opened
 }
 
-func (s *goSocket) onMessage(e *websocket.MessageEvent) {
-	switch s.kind {
-	case "rtt":
-		if d, ok := e.Data.([]byte); !ok || len(d) != len(s.msg) {
-			s.done <- errors.New("bad echo")
-			return
-		}
-		s.count++
-		if s.count < s.n {
-			s.ws.Send(s.msg)
-		} else {
-			s.done <- nil
-		}
-	case "recv":
-		s.count++
-		if s.count == s.n {
-			s.done <- nil
-		}
-	case "send":
-		if e.Data == "ok" {
-			s.done <- nil
-		}
-	}
-}
-
-func (s *goSocket) run(w workload, n int) (time.Duration, error) {
-	s.kind, s.n, s.size, s.count = w.Kind, n, w.Size, 0
-	s.msg = payload.Of(w.Size)
-	start := time.Now()
-	switch w.Kind {
-	case "rtt":
-		s.ws.Send(s.msg)
-	case "recv":
-		s.ws.Send(fmt.Sprintf("%d %d", n, w.Size))
-	case "send":
-		for range n {
-			if s.ws.BufferedAmount() > 4<<20 {
-				for s.ws.BufferedAmount() > 2<<20 {
-					time.Sleep(time.Millisecond)
-				}
-			}
-			s.ws.Send(s.msg)
-		}
-		s.ws.Send("end")
-	}
-	err := <-s.done
-	return time.Since(start), err
-}
+func (s *goSocket) sendBytes(b []byte) { s.ws.Send(b) }
+func (s *goSocket) sendText(t string)  { s.ws.Send(t) }
+func (s *goSocket) buffered() int      { return int(s.ws.BufferedAmount()) }
 
 // rawSocket is the page's WebSocket driven from Go straight through syscall/js,
 // the way a Go program without this package would write it: a js.FuncOf
@@ -235,18 +264,15 @@ func (s *goSocket) run(w workload, n int) (time.Duration, error) {
 // Uint8Array. It is the WASM counterpart of raw coder/websocket in the native
 // bench: what the package costs above the layer it is built on.
 type rawSocket struct {
-	ws    js.Value
-	kind  string
-	n     int
-	msg   []byte
-	count int
-	done  chan error
+	driver
+	ws js.Value
 }
 
 var uint8Array = js.Global().Get("Uint8Array")
 
 func dialRaw(url string) (*rawSocket, error) {
-	s := &rawSocket{done: make(chan error, 1)}
+	s := &rawSocket{driver: driver{done: make(chan error, 1)}}
+	s.t = s
 	opened := make(chan error, 1)
 	ws := js.Global().Get("WebSocket").New(url)
 	ws.Set("binaryType", "arraybuffer")
@@ -259,72 +285,29 @@ func dialRaw(url string) (*rawSocket, error) {
 		return nil
 	}))
 	ws.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		s.onMessage(args[0].Get("data"))
+		data := args[0].Get("data")
+		if data.Type() == js.TypeString {
+			t := data.String()
+			s.message(true, t, len(t))
+			return nil
+		}
+		u8 := uint8Array.New(data)
+		b := make([]byte, u8.Get("length").Int())
+		js.CopyBytesToGo(b, u8)
+		s.message(false, "", len(b))
 		return nil
 	}))
 	s.ws = ws
 	return s, <-opened
 }
 
-func (s *rawSocket) onMessage(data js.Value) {
-	if data.Type() == js.TypeString {
-		if s.kind == "send" && data.String() == "ok" {
-			s.done <- nil
-		}
-		return
-	}
-	u8 := uint8Array.New(data)
-	b := make([]byte, u8.Get("length").Int())
-	js.CopyBytesToGo(b, u8)
-	switch s.kind {
-	case "rtt":
-		if len(b) != len(s.msg) {
-			s.done <- errors.New("bad echo")
-			return
-		}
-		s.count++
-		if s.count < s.n {
-			s.send(s.msg)
-		} else {
-			s.done <- nil
-		}
-	case "recv":
-		s.count++
-		if s.count == s.n {
-			s.done <- nil
-		}
-	}
-}
-
-func (s *rawSocket) send(b []byte) {
+func (s *rawSocket) sendBytes(b []byte) {
 	u8 := uint8Array.New(len(b))
 	js.CopyBytesToJS(u8, b)
 	s.ws.Call("send", u8)
 }
-
-func (s *rawSocket) run(w workload, n int) (time.Duration, error) {
-	s.kind, s.n, s.count = w.Kind, n, 0
-	s.msg = payload.Of(w.Size)
-	start := time.Now()
-	switch w.Kind {
-	case "rtt":
-		s.send(s.msg)
-	case "recv":
-		s.ws.Call("send", fmt.Sprintf("%d %d", n, w.Size))
-	case "send":
-		for range n {
-			if s.ws.Get("bufferedAmount").Int() > 4<<20 {
-				for s.ws.Get("bufferedAmount").Int() > 2<<20 {
-					time.Sleep(time.Millisecond)
-				}
-			}
-			s.send(s.msg)
-		}
-		s.ws.Call("send", "end")
-	}
-	err := <-s.done
-	return time.Since(start), err
-}
+func (s *rawSocket) sendText(t string) { s.ws.Call("send", t) }
+func (s *rawSocket) buffered() int     { return s.ws.Get("bufferedAmount").Int() }
 
 // jsSource is the plain-JavaScript side: function(url, kind, size, n) returns a
 // promise of the milliseconds that n operations took, on a socket kept open

@@ -16,11 +16,13 @@ import (
 // as much time outside write(2) as the package spends around it: two
 // channel-based locks, a read of crypto/rand for the mask key, a buffered writer
 // and its flush. Profiles of a 16-byte send stream put that at about a third of a
-// message's client time. An uncompressed message is one frame — a header, a mask
-// key and the masked payload — so the package writes it itself: built in a pooled
-// buffer and passed, whole, in one Write to the connection coder/websocket writes
-// to (endBody, whose frame checks see it like every other frame). coder/websocket
-// still writes everything else: compressed messages, pings, pongs and close frames.
+// message's client time. A message is one frame — a header, a mask key and the
+// masked payload, compressed by the package's own deflater when permessage-deflate
+// is on — so the package writes it itself: built in a pooled buffer and passed,
+// whole, in one Write to the connection coder/websocket writes to (endBody, whose
+// frame checks see it like every other frame). coder/websocket still writes the
+// rest (see ownFrame and maxOwnFrame): pings, pongs, close frames, uncompressed
+// messages over maxOwnFrame, and compressed ones under client_no_context_takeover.
 // Those are frames of their own, each written with one Write under coder's write
 // lock, so endBody's own lock is all it takes to keep frames whole; and a data
 // frame never goes out after a close frame (clientFrames notes it), as

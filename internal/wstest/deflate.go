@@ -42,7 +42,7 @@ func (h *handler) smallWindow(w http.ResponseWriter, r *http.Request) {
 		var msgOp byte
 		var compressed bool
 		for {
-			fin, rsv1, op, payload, err := readFullFrame(brw.Reader)
+			fin, rsv1, op, payload, err := ReadClientFrame(brw.Reader)
 			if err != nil {
 				h.records.put(id, Record{Code: -1, Err: err.Error()})
 				return
@@ -111,13 +111,8 @@ func serverFrame(op byte, payload []byte) []byte {
 }
 
 // ReadClientFrame reads one client frame from r: FIN, RSV1, opcode and the
-// unmasked payload (for tests that take a connection over themselves).
+// unmasked payload (also for tests that take a connection over themselves).
 func ReadClientFrame(r *bufio.Reader) (fin, rsv1 bool, op byte, payload []byte, err error) {
-	return readFullFrame(r)
-}
-
-// readFullFrame reads one client frame: FIN, RSV1, opcode and the unmasked payload.
-func readFullFrame(r *bufio.Reader) (fin, rsv1 bool, op byte, payload []byte, err error) {
 	var hdr [2]byte
 	if _, err = io.ReadFull(r, hdr[:]); err != nil {
 		return

@@ -57,7 +57,7 @@ func ignoreClose(h *handler, c net.Conn, brw *bufio.ReadWriter) {
 
 // readFrame reads one client frame and returns its opcode and unmasked payload.
 func readFrame(r *bufio.Reader) (op byte, payload []byte, err error) {
-	_, _, op, payload, err = readFullFrame(r)
+	_, _, op, payload, err = ReadClientFrame(r)
 	return
 }
 

@@ -270,6 +270,77 @@ func TestScenariosWithPerEventListeners(t *testing.T) {
 	TestScenarios(t)
 }
 
+// A listener may call JavaScript that calls back into Go at once (a js.Func
+// called synchronously, as wasmbrowsertest's console output is), while another
+// goroutine does the same and a stream arrives: every message arrives, in order.
+func TestCallsBackIntoGoDuringAStream(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		const n = 2000
+		calls := 0
+		cb := js.FuncOf(func(js.Value, []js.Value) any { calls++; return nil })
+		defer cb.Release()
+		call := js.Global().Get("Function").New("f", "f();")
+		stop := make(chan struct{})
+		stopped := make(chan struct{})
+		go func() {
+			defer close(stopped)
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(time.Millisecond):
+					call.Invoke(cb)
+				}
+			}
+		}()
+		want := []step{opened()}
+		for range n {
+			want = append(want, msg("bytes:16:"+strings.Repeat("\x00", 16)))
+		}
+		want = append(want, closed(1000, "done", true))
+		got := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
+			open:    func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
+			message: func(*WebSocket, *MessageEvent) { call.Invoke(cb) },
+		}).wait(t)
+		close(stop)
+		<-stopped
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("event trace (-want +got):\n%s", diff)
+		}
+		if calls < n {
+			t.Errorf("the callback ran %d times, want at least %d", calls, n)
+		}
+	})
+}
+
+// A timer that a listener starts fires on time with no later event to wake the
+// runtime: the runtime schedules the page's timeout for it when it goes idle
+// after the listener.
+func TestTimerStartedByListenerFires(t *testing.T) {
+	withListeners(t, func(t *testing.T) {
+		fired := make(chan time.Duration, 1)
+		ws, err := NewWithOptions(srv("/echo"), &Options{
+			OnOpen: func(e *Event) { e.Target.Send("x") },
+			OnMessage: func(*MessageEvent) {
+				start := time.Now()
+				time.AfterFunc(20*time.Millisecond, func() { fired <- time.Since(start) })
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { ws.Close(); <-ws.Done() }()
+		select {
+		case d := <-fired:
+			if d > 5*time.Second {
+				t.Errorf("a 20 ms timer started by a listener fired after %v", d)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("a 20 ms timer started by a listener did not fire within 30 s")
+		}
+	})
+}
+
 // BenchmarkSlowListenerFlood measures what a listener that blocks costs here: the
 // page's WebSocket cannot be told to stop reading, so while the listener waits
 // every message of the server's flood is copied into the Go heap (see the
@@ -317,22 +388,41 @@ func BenchmarkSlowListenerFlood(b *testing.B) {
 // each message back as a message event in a task of its own (a MessageChannel
 // message), so that a ping-pong runs at the page's speed with no network.
 const fakePageWebSocket = `
+globalThis.fakeStats = {toSend: 0, afterSend: 0, n: 0};
 return class FakeWebSocket {
   constructor(url) {
     this.url = url; this.protocol = ""; this.extensions = ""; this.bufferedAmount = 0;
-    const ch = new MessageChannel();
+    const ch = new MessageChannel(), st = globalThis.fakeStats;
     this.ch = ch;
-    ch.port1.onmessage = () => this.onmessage && this.onmessage({data: new ArrayBuffer(16)});
+    ch.port1.onmessage = () => {
+      const now = performance.now();
+      if (this.sentAt !== undefined) st.afterSend += now - this.sentAt;
+      this.taskAt = now;
+      this.onmessage && this.onmessage({data: new ArrayBuffer(16)});
+    };
     globalThis.fakeSocket = this;
   }
-  send(d) { this.ch.port2.postMessage(null); }
+  send(d) {
+    const now = performance.now(), st = globalThis.fakeStats;
+    if (this.taskAt !== undefined) { st.toSend += now - this.taskAt; st.n++; }
+    this.sentAt = now;
+    this.ch.port2.postMessage(null);
+  }
   close() { this.ch.port1.close(); }
 };`
 
 // BenchmarkPagePingPong measures the page time a message costs, from the page's
 // message event to the listener's Send reaching the page's send, with no network
 // (fakePageWebSocket), through the batched and the per-event listeners, and what
-// the same ping-pong costs plain JavaScript. ns/op is one ping-pong:
+// the same ping-pong costs a Go client written straight on syscall/js and plain
+// JavaScript. ns/op is one ping-pong; to-send-µs
+// is the page time from the start of the message event's task to the listener's
+// send reaching the page, the part that lies on a network round trip's path,
+// and after-send-µs the rest, until the next message's task starts (what the
+// page's Go or JavaScript does after the send, and the page's own wait for the
+// task). The page times them with performance.now(), whose resolution a page
+// that is not cross-origin isolated coarsens: only their means over many round
+// trips mean anything.
 //
 //	GOOS=js GOARCH=wasm go test -run '^$' -bench PagePingPong -exec $PWD/.ci/wasm/go_js_wasm_chromium .
 func BenchmarkPagePingPong(b *testing.B) {
@@ -341,6 +431,17 @@ func BenchmarkPagePingPong(b *testing.B) {
 	g.Set("WebSocket", g.Get("Function").New(fakePageWebSocket).Invoke())
 	defer g.Set("WebSocket", saved)
 	msg := []byte("0123456789abcdef")
+	stats := func(b *testing.B, run func()) {
+		st := g.Get("fakeStats")
+		for _, k := range []string{"toSend", "afterSend", "n"} {
+			st.Set(k, 0)
+		}
+		run()
+		if n := st.Get("n").Float(); n > 0 {
+			b.ReportMetric(st.Get("toSend").Float()/n*1000, "to-send-µs")
+			b.ReportMetric(st.Get("afterSend").Float()/n*1000, "after-send-µs")
+		}
+	}
 	for _, batched := range []bool{true, false} {
 		b.Run(fmt.Sprint("batched=", batched), func(b *testing.B) {
 			batchedListeners = batched
@@ -365,10 +466,45 @@ func BenchmarkPagePingPong(b *testing.B) {
 			g.Get("fakeSocket").Call("onopen", js.ValueOf(map[string]any{}))
 			<-opened
 			b.ResetTimer()
-			ws.Send(msg)
-			<-done
+			stats(b, func() {
+				ws.Send(msg)
+				<-done
+			})
 		})
 	}
+	// A Go client written straight on syscall/js, as bench/wasm's rawSocket: a
+	// js.FuncOf onmessage that copies the message into Go and sends the next one
+	// through a new Uint8Array.
+	b.Run("syscall/js", func(b *testing.B) {
+		sock := g.Get("WebSocket").New("ws://fake.invalid/")
+		sock.Set("binaryType", "arraybuffer")
+		done := make(chan struct{})
+		count := 0
+		send := func() {
+			u8 := jsUint8Array.New(len(msg))
+			js.CopyBytesToJS(u8, msg)
+			sock.Call("send", u8)
+		}
+		onmessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
+			u8 := jsUint8Array.New(args[0].Get("data"))
+			m := make([]byte, u8.Get("length").Int())
+			js.CopyBytesToGo(m, u8)
+			if count++; count >= b.N {
+				close(done)
+				return nil
+			}
+			send()
+			return nil
+		})
+		defer onmessage.Release()
+		sock.Set("onmessage", onmessage)
+		defer sock.Call("close")
+		b.ResetTimer()
+		stats(b, func() {
+			send()
+			<-done
+		})
+	})
 	b.Run("javascript", func(b *testing.B) {
 		run := g.Get("Function").New("n", `
 return new Promise(done => {
@@ -381,8 +517,10 @@ return new Promise(done => {
 		then := js.FuncOf(func(js.Value, []js.Value) any { close(finished); return nil })
 		defer then.Release()
 		b.ResetTimer()
-		run.Invoke(b.N).Call("then", then)
-		<-finished
+		stats(b, func() {
+			run.Invoke(b.N).Call("then", then)
+			<-finished
+		})
 	})
 }
 

@@ -243,16 +243,22 @@ func TestMessagesOfEveryKindInOrder(t *testing.T) {
 	})
 }
 
+// floodTrace is the trace of a socket that receives the test server's flood of
+// n binary messages of 16 zero bytes (/flood?n=N&size=16), then its close.
+func floodTrace(n int) []step {
+	want := []step{opened()}
+	for range n {
+		want = append(want, msg("bytes:16:"+strings.Repeat("\x00", 16)))
+	}
+	return append(want, closed(1000, "done", true))
+}
+
 // A flood of small messages, handed over in batches, keeps every message and
 // ends with the server's close.
 func TestFloodThenClose(t *testing.T) {
 	withListeners(t, func(t *testing.T) {
 		const n = 3000
-		want := []step{opened()}
-		for range n {
-			want = append(want, msg("bytes:16:"+strings.Repeat("\x00", 16)))
-		}
-		want = append(want, closed(1000, "done", true))
+		want := floodTrace(n)
 		got := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
 			open: func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
 		}).wait(t)
@@ -293,11 +299,7 @@ func TestCallsBackIntoGoDuringAStream(t *testing.T) {
 				}
 			}
 		}()
-		want := []step{opened()}
-		for range n {
-			want = append(want, msg("bytes:16:"+strings.Repeat("\x00", 16)))
-		}
-		want = append(want, closed(1000, "done", true))
+		want := floodTrace(n)
 		got := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
 			open:    func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
 			message: func(*WebSocket, *MessageEvent) { call.Invoke(cb) },
@@ -608,11 +610,7 @@ func TestBlockedListenerLetsEventsQueue(t *testing.T) {
 		const n = 200
 		release := make(chan struct{})
 		first := true
-		want := []step{opened()}
-		for range n {
-			want = append(want, msg("bytes:16:"+strings.Repeat("\x00", 16)))
-		}
-		want = append(want, closed(1000, "done", true))
+		want := floodTrace(n)
 		rec := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
 			open: func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
 			message: func(*WebSocket, *MessageEvent) {

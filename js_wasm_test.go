@@ -243,8 +243,13 @@ func TestMessagesOfEveryKindInOrder(t *testing.T) {
 	})
 }
 
-// floodTrace is the trace of a socket that receives the test server's flood of
-// n binary messages of 16 zero bytes (/flood?n=N&size=16), then its close.
+// floodURL is the test server's flood of n uncompressed binary messages of 16
+// zero bytes, followed by its close; floodTrace is what a socket records of it.
+func floodURL(n int) string {
+	return srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n))
+}
+
+// floodTrace is the trace of a socket that receives floodURL(n).
 func floodTrace(n int) []step {
 	want := []step{opened()}
 	for range n {
@@ -259,7 +264,7 @@ func TestFloodThenClose(t *testing.T) {
 	withListeners(t, func(t *testing.T) {
 		const n = 3000
 		want := floodTrace(n)
-		got := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
+		got := record(t, floodURL(n), Options{}, react{
 			open: func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
 		}).wait(t)
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -300,7 +305,7 @@ func TestCallsBackIntoGoDuringAStream(t *testing.T) {
 			}
 		}()
 		want := floodTrace(n)
-		got := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
+		got := record(t, floodURL(n), Options{}, react{
 			open:    func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
 			message: func(*WebSocket, *MessageEvent) { call.Invoke(cb) },
 		}).wait(t)
@@ -417,14 +422,13 @@ return class FakeWebSocket {
 // message event to the listener's Send reaching the page's send, with no network
 // (fakePageWebSocket), through the batched and the per-event listeners, and what
 // the same ping-pong costs a Go client written straight on syscall/js and plain
-// JavaScript. ns/op is one ping-pong; to-send-µs
-// is the page time from the start of the message event's task to the listener's
-// send reaching the page, the part that lies on a network round trip's path,
-// and after-send-µs the rest, until the next message's task starts (what the
-// page's Go or JavaScript does after the send, and the page's own wait for the
-// task). The page times them with performance.now(), whose resolution a page
-// that is not cross-origin isolated coarsens: only their means over many round
-// trips mean anything.
+// JavaScript. ns/op is one ping-pong; to-send-µs is the page time from the start
+// of the message event's task to the listener's send reaching the page, the
+// part that lies on a network round trip's path, and after-send-µs the rest,
+// until the next message's task starts (what the page's Go or JavaScript does
+// after the send, and the page's own wait for the task). The page times them
+// with performance.now(), whose resolution a page that is not cross-origin
+// isolated coarsens: only their means over many round trips mean anything.
 //
 //	GOOS=js GOARCH=wasm go test -run '^$' -bench PagePingPong -exec $PWD/.ci/wasm/go_js_wasm_chromium .
 func BenchmarkPagePingPong(b *testing.B) {
@@ -611,7 +615,7 @@ func TestBlockedListenerLetsEventsQueue(t *testing.T) {
 		release := make(chan struct{})
 		first := true
 		want := floodTrace(n)
-		rec := record(t, srv(fmt.Sprintf("/flood?n=%d&size=16&compress=0", n)), Options{}, react{
+		rec := record(t, floodURL(n), Options{}, react{
 			open: func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
 			message: func(*WebSocket, *MessageEvent) {
 				if first {

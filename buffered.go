@@ -94,125 +94,70 @@ func releaseSendBuf(m outgoing) {
 // noCloseCode marks a close request without a code: the close frame carries no status.
 const noCloseCode = 1005
 
-// sendQueue is a socket's queue of outgoing messages. Send appends to it without
-// waiting; the transport's writer takes from it and reports every message it has
-// written, which lowers bufferedAmount.
+// sendQueue orders a socket's outgoing messages without a writer goroutine.
 //
-// The writer goroutine runs only while there is something to write: push starts
-// one when none runs, and it ends when it finds the queue empty, so that an idle
-// socket holds no writer goroutine. Once the writer has taken the close request,
-// or has retired after a failed write, no writer starts again.
+// Why: handing every message to a writer goroutine costs a goroutine switch per
+// message. So Send writes its message itself, on the caller's goroutine, when it
+// can take the send turn (nothing waits and no other Send is writing); otherwise
+// the message waits here, and whoever holds the turn writes it before giving the
+// turn up. Messages leave in the order Send took the socket's lock. The close
+// request goes the same way, behind every message sent before it, as in browsers.
+// (The WASM backend hands everything to the page and does not use the queue.)
 type sendQueue struct {
 	mu      sync.Mutex
 	buf     []outgoing
 	head    int
+	busy    bool // a goroutine holds the turn
 	stopped bool
-	write   func() // the writer, started as a goroutine; nil until the transport can write, and once retired
-	running bool   // a writer goroutine owns the queue
-	writers sync.WaitGroup
+	turns   sync.WaitGroup
 }
 
-// startWriter lets push start write as a goroutine from now on.
-func (q *sendQueue) startWriter(write func()) {
-	q.mu.Lock()
-	q.write = write
-	start := q.startLocked()
-	q.mu.Unlock()
-	if start {
-		go q.write()
-	}
-}
-
-// startLocked reports whether the caller must start a writer, and counts it.
-func (q *sendQueue) startLocked() bool {
-	if q.running || q.stopped || q.write == nil || q.head == len(q.buf) {
-		return false
-	}
-	q.running = true
-	q.writers.Add(1)
-	return true
-}
-
-// claim takes the writer's turn for a message the caller writes itself, when
-// nothing waits and no writer runs; release ends it. The turn counts as a
-// writer: the queue's next entries wait for it, and wait waits for it.
-func (q *sendQueue) claim() bool {
+// turnOrQueue takes the turn for m, reporting true: the caller writes m and then
+// what next gives it. Otherwise it queues m (a copy of borrowed bytes), for the
+// turn's holder; once the queue is stopped it drops m.
+func (q *sendQueue) turnOrQueue(m outgoing) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.running || q.stopped || q.write == nil || q.head != len(q.buf) {
+	switch {
+	case q.stopped:
 		return false
-	}
-	q.running = true
-	q.writers.Add(1)
-	return true
-}
-
-// release ends a turn taken by claim, starting a writer for what queued behind it.
-func (q *sendQueue) release() {
-	q.mu.Lock()
-	q.running = false
-	start := q.startLocked()
-	q.mu.Unlock()
-	q.writers.Done()
-	if start {
-		go q.write()
-	}
-}
-
-// push appends m; it reports false, dropping m, once the queue is stopped.
-func (q *sendQueue) push(m outgoing) bool {
-	q.mu.Lock()
-	if q.stopped {
-		q.mu.Unlock()
-		return false
+	case !q.busy:
+		q.busy = true
+		q.turns.Add(1)
+		return true
 	}
 	q.buf, q.head = makeRoom(q.buf, q.head)
-	q.buf = append(q.buf, m)
-	start := q.startLocked()
-	q.mu.Unlock()
-	if start {
-		go q.write()
-	}
-	return true
+	q.buf = append(q.buf, m.owned())
+	return false
 }
 
-// next takes the oldest entry for the writer. When there is none, or the queue is
-// stopped, it reports false and the writer must end (calling writerDone). Taking the
-// close request retires the writer: no other starts after it.
+// next gives the turn's holder the next message to write; when there is none, or
+// the queue is stopped, it reports false and the turn ends.
 func (q *sendQueue) next() (m outgoing, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.stopped || q.head == len(q.buf) {
-		q.running = false
+		q.busy = false
+		q.turns.Done()
 		return outgoing{}, false
 	}
 	m = q.buf[q.head]
 	q.buf[q.head] = outgoing{}
 	q.head++
-	if m.close {
-		q.write = nil
-	}
 	return m, true
 }
 
-// retire stops any writer from starting again, after a failed write.
-func (q *sendQueue) retire() {
-	q.mu.Lock()
-	q.write = nil
-	q.mu.Unlock()
-}
-
-// writerDone is called by every writer goroutine as it ends.
-func (q *sendQueue) writerDone() { q.writers.Done() }
-
-// stop drops what was not written and keeps any writer from starting again; a
-// running writer ends at its next call to next.
+// stop drops what was not written: nothing is written after it but what the
+// turn's holder is writing now.
 func (q *sendQueue) stop() {
 	q.mu.Lock()
 	q.stopped = true
+	for _, m := range q.buf[q.head:] {
+		releaseSendBuf(m)
+	}
 	q.buf, q.head = nil, 0
 	q.mu.Unlock()
 }
 
-// wait waits until no writer runs; call it after stop.
-func (q *sendQueue) wait() { q.writers.Wait() }
+// wait waits until no turn is held; call it after stop.
+func (q *sendQueue) wait() { q.turns.Wait() }

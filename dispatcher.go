@@ -8,6 +8,7 @@ type itemKind uint8
 const (
 	itemOpen    itemKind = iota // the handshake succeeded
 	itemMessage                 // a whole message arrived
+	itemClosing                 // the server's close frame arrived: the socket is CLOSING
 	itemClosed                  // the connection is gone and the transport holds nothing
 )
 

@@ -9,66 +9,77 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
-	"unicode/utf8"
+	"time"
 
-	ws "github.com/coder/websocket"
+	"github.com/browserws/websocket/internal/wire"
 )
 
 // resolveURL: outside a browser there is no document, so relative URLs are errors.
 func resolveURL(raw string) (parsedURL, error) { return parseURL(raw) }
 
-// nativeTransport speaks the WebSocket protocol itself, on github.com/coder/websocket.
-// One goroutine connects, then another reads and runs the listeners (handing
-// reading over to a new one when a listener blocks: takeover.go). Send writes on
-// the caller's goroutine into a connection that never blocks (writebehind.go);
-// where there is no such connection (a user's HTTPClient), a writer goroutine
-// writes the socket's send queue while it has something to write (see
-// sendQueue). The close request always goes to a writer goroutine, since the
-// closing handshake waits for the server. All are gone before closed is reported.
+// The native transport: the package speaks RFC 6455 and RFC 7692 itself.
+//
+// A byte from the server to a listener: the kernel → (TLS) → net/http's upgraded
+// connection (conn) → wire.Reader, the only parser, which applies Chromium's
+// rules as it reads each frame and returns whole messages and control frames →
+// readLoop → WebSocket.deliver (takeover.go), which runs the listeners on the
+// reading goroutine or queues the message for the dispatcher.
+//
+// A message from Send to the server: Send takes the send turn (sendQueue) →
+// writeNow → wire.Writer, the only frame writer, which masks and compresses the
+// message into one frame → the write-behind connection (writebehind.go), which
+// never blocks → the kernel.
+//
+// Whatever ends the connection — a broken rule, a close frame, the end of TCP,
+// Close, an abort, a ping timeout, a timer — records an endCause where it is
+// detected; the first one wins, and the close event is read from it (finish).
 type nativeTransport struct {
 	ws     *WebSocket
 	ctx    context.Context // the handshake's; cancelled by abort
 	cancel context.CancelFunc
 
-	mu      sync.Mutex
-	conn    *ws.Conn
-	failErr error // set by abort or when a protocol rule is broken; wins over all else
+	mu        sync.Mutex
+	conn      io.ReadWriteCloser // the upgraded connection; nil until open
+	cause     endCause
+	closeRecv bool        // the server's close frame was read (its code and reason: recv)
+	recv      endCause    // the server's close frame, as a clean end
+	timer     *time.Timer // the closing handshake's: 60 s for the server's answer, then 2 s for the end of TCP
 
-	// closeErr is what the writer's closing handshake returned; written before the
-	// writer ends, read after it has ended.
-	closeErr  error
-	closeSent outgoing
+	// The write side: every frame goes out through writeFrame, under wmu.
+	wmu       sync.Mutex
+	wr        *wire.Writer
+	closeSent bool             // a close frame is out: no frame follows it
+	wb        *writeBehindConn // the write-behind connection
+	out       io.Writer        // where frames are written: conn over wb, or wb over conn
 
-	// connEnded is set once a read from the network connection fails: a message
-	// read whole after that was cut short (see read).
-	connEnded atomic.Bool
-	// frames checks the server's frames as they are read (native_frames.go).
-	frames  serverFrames
-	scratch [1]byte // readMessage's, to see a message's end
-	// sizeHint is the size of the last message read whose size was not known
-	// up front (readUnsized); only the reading goroutine uses it.
-	sizeHint int
-
-	// wb is the handshake's network connection when the socket made it itself;
-	// once open, Send writes through it on the caller's goroutine. Nil with a
-	// user's HTTPClient: a writer goroutine writes instead.
-	wb *writeBehindConn
-	// body is the upgraded connection coder/websocket reads and writes through;
-	// writeMessage writes uncompressed messages into it itself (native_sendframe.go).
-	body        *endBody
-	keys        maskKeys    // writeOwnFrame's
-	sendDeflate sendDeflate // how sent messages are compressed; set once open
-	deflate     deflater    // writeOwnFrame's compressor, made with the first compressed message
-
+	rd        *wire.Reader  // used by the reading goroutine only
+	smallEv   *MessageEvent // the event alloc made with the last message's bytes
+	smallBlob *Blob
 	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
-	// rw puts the handshake in Chromium's words (native_offer.go).
-	rw handshakeRewrite
 }
+
+// endCause is why the connection ended: the close event's values, and for a
+// failed connection the error event's Err.
+type endCause struct {
+	set    bool
+	code   int
+	reason string
+	clean  bool
+	err    error
+}
+
+// Chromium's closing handshake timers (net/websockets/websocket_channel.cc).
+var (
+	// closingHandshakeTimeout is how long the client waits for the server's
+	// close frame after sending its own; then it ends the connection (1006).
+	closingHandshakeTimeout = 60 * time.Second
+	// underlyingCloseTimeout is how long the client waits, once both close
+	// frames have passed, for the server to end the TCP connection; then it ends
+	// it itself, and the close is still clean.
+	underlyingCloseTimeout = 2 * time.Second
+)
 
 func newTransport(s *WebSocket) (transport, error) {
 	t := &nativeTransport{ws: s}
@@ -78,124 +89,340 @@ func newTransport(s *WebSocket) (transport, error) {
 
 func (t *nativeTransport) start() { go t.run() }
 
-// send gives m back for the caller to write (writeNow) when the connection
-// never blocks and no write is under way, taking the send queue's turn under the
-// socket's lock, so that messages go out in Send's order; else, and always for
-// the close request, it queues m for a writer goroutine (which the turn's end
-// starts, when messages queued behind it).
-func (t *nativeTransport) send(m outgoing) bool {
-	if t.wb != nil && !m.close && t.ws.sendq.claim() {
-		return true // written from the caller's bytes before Send returns
-	}
-	t.ws.sendq.push(m.owned())
-	return false
-}
-
-// writeNow writes m on the caller's goroutine and ends its turn.
-func (t *nativeTransport) writeNow(m outgoing) {
-	t.writeMessage(t.conn, m)
-	t.ws.sendq.release()
-}
-
-// pending is 0: BufferedAmount falls as each message's last byte leaves (the
-// write-behind reports it, or the writer once coder/websocket's Write returns).
-func (t *nativeTransport) pending() uint64 { return 0 }
-
-func (t *nativeTransport) abort(err error) {
-	t.mu.Lock()
-	if t.failErr == nil {
-		t.failErr = err
-	}
-	conn := t.conn
-	t.mu.Unlock()
-	t.cancel()
-	if conn != nil {
-		conn.CloseNow()
-	}
-}
-
-// fail records err as the reason the connection failed, unless there is one.
-func (t *nativeTransport) fail(err error) {
-	t.mu.Lock()
-	if t.failErr == nil {
-		t.failErr = err
-	}
-	t.mu.Unlock()
-}
-
-func (t *nativeTransport) failure() error {
+// end records c as why the connection ended, unless a cause is recorded; it
+// reports whether c was recorded.
+func (t *nativeTransport) end(c endCause) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.failErr
+	if t.cause.set {
+		return false
+	}
+	c.set = true
+	t.cause = c
+	return true
+}
+
+// closeConn ends the TCP connection (the reader sees it and finishes).
+func (t *nativeTransport) closeConn() {
+	t.mu.Lock()
+	conn := t.conn
+	t.mu.Unlock()
+	if conn != nil {
+		conn.Close()
+	}
+}
+
+// abort fails the connection at once, with err, sending no close frame.
+func (t *nativeTransport) abort(err error) {
+	t.end(endCause{code: 1006, err: err})
+	t.cancel()
+	t.closeConn()
 }
 
 func (t *nativeTransport) run() {
-	conn, protocol, extensions, err := t.dial()
+	u, err := t.dial()
 	t.cancel()
 	if err != nil {
-		if f := t.failure(); f != nil {
-			err = f
-		}
-		t.ws.closed(1006, "", false, err)
+		t.end(endCause{code: 1006, err: err})
+		t.ws.closed(t.cause.code, "", false, t.cause.err)
 		return
+	}
+	t.rd = wire.NewReader(u.conn, wire.ReaderConfig{
+		Deflate:                 u.deflate.on,
+		ServerNoContextTakeover: u.deflate.serverNoTakeover,
+		MaxMessageSize:          t.maxMessageSize(),
+		Alloc:                   t.alloc,
+	})
+	t.wr = wire.NewWriter(wire.WriterConfig{
+		Deflate:           u.deflate.on,
+		NoContextTakeover: u.deflate.clientNoTakeover,
+		WindowBits:        u.deflate.clientWindowBits,
+		Threshold:         flateThreshold,
+	})
+	if t.wb == nil {
+		// A user's HTTPClient: the package does not see the network connection,
+		// so every write goes through the write-behind's flusher.
+		t.wb = newWriteBehind(u.conn)
+		t.out = t.wb
+		u.conn = readWriteCloser{Reader: u.conn, Writer: t.wb, Closer: t.wb} // closing flushes first
+	} else {
+		t.out = u.conn // through TLS, if any, to the write-behind below it
 	}
 	t.mu.Lock()
-	aborted := t.failErr
-	if aborted == nil {
-		t.conn = conn
+	aborted := t.cause.set
+	if !aborted {
+		t.conn = u.conn
 	}
 	t.mu.Unlock()
-	if aborted != nil {
-		conn.CloseNow()
-		t.ws.closed(1006, "", false, aborted)
+	if aborted {
+		u.conn.Close()
+		t.ws.closed(1006, "", false, t.cause.err)
 		return
 	}
-	limit := t.ws.opts.MaxMessageSize
-	switch {
-	case limit == 0:
-		limit = DefaultMaxMessageSize
-	case limit < 0:
-		limit = -1
-	}
-	conn.SetReadLimit(limit)
-
-	t.frames.deflate = strings.Contains(extensions, "permessage-deflate")
-	t.setSendDeflate()
-	if t.wb != nil {
-		t.wb.enable(t.ws.sent)
-	}
-	t.ws.sendq.startWriter(func() { t.write(conn) })
-	t.ws.guard.handOver = func() { go t.readLoop(conn, nil) }
+	t.wb.enable(t.ws.sent)
+	t.ws.guard.handOver = func() { go t.readLoop(nil) }
 	t.ws.guard.watch()
-	t.startKeepalive(conn)
+	t.startKeepalive()
 	// The reader is a goroutine of its own, so that the stack the handshake grew
 	// goes away with this one instead of staying with every open socket.
-	go t.readLoop(conn, &item{kind: itemOpen, protocol: protocol, extensions: extensions})
+	go t.readLoop(&item{kind: itemOpen, protocol: u.protocol, extensions: u.extensions})
+}
+
+// maxMessageSize is Options.MaxMessageSize as the reader takes it.
+func (t *nativeTransport) maxMessageSize() int64 {
+	switch limit := t.ws.opts.MaxMessageSize; {
+	case limit == 0:
+		return DefaultMaxMessageSize
+	case limit < 0:
+		return 0
+	default:
+		return limit
+	}
+}
+
+// smallMessage is a small message's event and its bytes in one allocation: a
+// message of up to 512 bytes costs one allocation, event included.
+type smallMessage[B any] struct {
+	ev   MessageEvent
+	blob Blob
+	buf  B
+}
+
+// alloc makes the buffer of a message of n bytes for the reader (which calls it
+// at most once per message, for the buffer it returns): a small one shares its
+// allocation with the message's event, which messageItem takes.
+func (t *nativeTransport) alloc(n int) []byte {
+	switch {
+	case n <= 64:
+		m := &smallMessage[[64]byte]{}
+		t.smallEv, t.smallBlob = &m.ev, &m.blob
+		return m.buf[:n]
+	case n <= 512:
+		m := &smallMessage[[512]byte]{}
+		t.smallEv, t.smallBlob = &m.ev, &m.blob
+		return m.buf[:n]
+	}
+	t.smallEv, t.smallBlob = nil, nil
+	return make([]byte, n)
+}
+
+// messageItem is the item of a data message, with the event alloc made for it.
+func (t *nativeTransport) messageItem(m wire.Message) item {
+	it := item{kind: itemMessage, text: m.Op == wire.OpText, data: m.Data, ev: t.smallEv, blob: t.smallBlob}
+	t.smallEv, t.smallBlob = nil, nil
+	return it
 }
 
 // readLoop is a reading goroutine: it delivers first (the open), then reads until
 // the connection ends, unless reading is handed over to another goroutine while a
 // listener runs on this one (takeover.go).
-func (t *nativeTransport) readLoop(conn *ws.Conn, first *item) {
+func (t *nativeTransport) readLoop(first *item) {
 	if first != nil && !t.ws.deliver(*first) {
 		return
 	}
-	err := t.read(conn)
-	if err == errHandedOver {
-		return
+	for {
+		m, err := t.rd.Next()
+		if err != nil {
+			t.readEnded(err)
+			t.finish()
+			return
+		}
+		switch m.Op {
+		case wire.OpText, wire.OpBinary:
+			if !t.ws.deliver(t.messageItem(m)) {
+				return // handed over
+			}
+		case wire.OpPing:
+			t.writeFrame(wire.OpPong, m.Data, 0, "")
+		case wire.OpPong:
+			t.keepalive.pong()
+		case wire.OpClose:
+			if !t.closeReceived(m.Code, m.Reason) {
+				return // handed over
+			}
+		}
 	}
-	t.finish(conn, err)
 }
 
-// errHandedOver ends a reading goroutine whose reading another one has taken over.
-var errHandedOver = errors.New("websocket: reading handed over")
+// closeReceived handles the server's close frame as Chromium does: the socket
+// becomes CLOSING (in order, after the messages before it), the client answers
+// with the same code and reason behind what it has queued (unless its own close
+// frame is out), and waits underlyingCloseTimeout for the server to end TCP. It
+// reports whether the caller is still the reader (see deliver).
+func (t *nativeTransport) closeReceived(code int, reason string) bool {
+	t.mu.Lock()
+	t.closeRecv = true
+	t.recv = endCause{code: code, reason: reason, clean: true}
+	t.mu.Unlock()
+	m := outgoing{close: true, code: code, reason: reason}
+	if t.ws.sendq.turnOrQueue(m) {
+		t.writeNow(m)
+	}
+	t.armTimer(underlyingCloseTimeout)
+	return t.ws.deliver(item{kind: itemClosing})
+}
 
-// dial makes the opening handshake and checks what browsers check on top of what
-// coder/websocket does.
-func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, err error) {
+// armTimer (re)sets the closing handshake's timer: when it fires, the client
+// ends the connection itself — cleanly with the server's close frame when it
+// has one (Chromium's CloseTimeout), else as 1006.
+func (t *nativeTransport) armTimer(d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	t.timer = time.AfterFunc(d, func() {
+		t.mu.Lock()
+		c := endCause{code: 1006}
+		if t.closeRecv {
+			c = t.recv
+		}
+		t.mu.Unlock()
+		t.end(c)
+		t.closeConn()
+	})
+}
+
+// readEnded turns why the reader stopped into the end cause, unless one is
+// recorded already (an abort, a timer or a ping timeout closed the connection).
+func (t *nativeTransport) readEnded(err error) {
+	var pe *wire.ProtocolError
+	if errors.As(err, &pe) {
+		t.failConn(pe)
+		return
+	}
+	t.mu.Lock()
+	c := endCause{code: 1006}
+	if t.closeRecv {
+		// After the server's close frame, the end of TCP completes the closing
+		// handshake; a reset does not make it clean (Chromium's OnReadDone).
+		c = t.recv
+		c.clean = !isReset(err)
+	}
+	t.mu.Unlock()
+	t.end(c)
+}
+
+// failConn fails the connection for a rule the server broke, as Chromium's
+// FailChannel: its close frame (unless one is out already), the end of TCP at
+// once, then "error" and "close" 1006.
+func (t *nativeTransport) failConn(pe *wire.ProtocolError) {
+	if !t.end(endCause{code: 1006, err: pe}) {
+		return
+	}
+	t.ws.sendq.stop()
+	if pe.Code != 0 {
+		t.writeFrame(wire.OpClose, nil, pe.Code, pe.Reason)
+	}
+	t.closeConn()
+}
+
+// finish ends everything the connection holds and reports closed with the end
+// cause.
+func (t *nativeTransport) finish() {
+	t.closeConn()
+	t.mu.Lock()
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	t.mu.Unlock()
+	t.keepalive.stop()
+	t.ws.guard.unwatch()
+	t.ws.sendq.stop()
+	t.ws.sendq.wait()
+	t.wmu.Lock()
+	t.wr.Release() // no writer runs any more
+	t.wmu.Unlock()
+	t.wb.wait() // the flusher ends once its connection is closed
+	t.mu.Lock()
+	c := t.cause
+	t.mu.Unlock()
+	t.ws.closed(c.code, c.reason, c.clean, c.err)
+}
+
+// send takes the send turn for m when no other message waits or is being
+// written: the caller then writes it (writeNow) on its own goroutine. Otherwise
+// m waits in the queue, and whoever holds the turn writes it before giving the
+// turn up.
+func (t *nativeTransport) send(m outgoing) bool { return t.ws.sendq.turnOrQueue(m) }
+
+// writeNow writes m, then what queued behind it while it was being written, and
+// gives up the turn.
+func (t *nativeTransport) writeNow(m outgoing) {
+	for ok := true; ok; m, ok = t.ws.sendq.next() {
+		t.writeMessage(m)
+	}
+}
+
+// writeMessage writes one message or close request.
+func (t *nativeTransport) writeMessage(m outgoing) {
+	if m.close {
+		if t.writeFrame(wire.OpClose, nil, m.code, m.reason) {
+			t.mu.Lock()
+			recv := t.closeRecv
+			t.mu.Unlock()
+			if !recv {
+				t.armTimer(closingHandshakeTimeout)
+			}
+		}
+		return
+	}
+	op := wire.OpBinary
+	if m.text {
+		op = wire.OpText
+	}
+	n := len(m.data)
+	ok := t.writeFrame(op, m.data, 0, "")
+	releaseSendBuf(m)
+	if ok && t.wb.sentAfter(n) {
+		t.ws.sent(n)
+	}
+}
+
+// errWrite ends a connection whose write failed: the reader sees the end.
+var errWrite = errors.New("websocket: writing to the connection failed")
+
+// writeFrame writes one frame — a message or ping or pong (payload), or a close
+// frame (code and reason) — built in a pooled buffer, in one Write, under wmu. It
+// reports whether the frame went out: nothing follows a close frame (RFC 6455
+// §5.5.1).
+func (t *nativeTransport) writeFrame(op wire.Opcode, payload []byte, code int, reason string) bool {
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
+	if t.closeSent {
+		return false
+	}
+	buf := getSendBuf(wire.MaxFrameSize(len(payload)) + 125)
+	var frame []byte
+	var err error
+	if op == wire.OpClose {
+		t.closeSent = true
+		frame, err = t.wr.AppendClose(buf, code, reason)
+	} else {
+		frame, err = t.wr.AppendFrame(buf, op, payload)
+	}
+	if err == nil {
+		_, err = t.out.Write(frame)
+	}
+	putSendBuf(buf)
+	if err != nil {
+		t.end(endCause{code: 1006, err: fmt.Errorf("%w: %w", errWrite, err)})
+		t.closeConn()
+		return false
+	}
+	return true
+}
+
+// pending is 0: BufferedAmount falls as each message's last byte leaves (the
+// write-behind reports it).
+func (t *nativeTransport) pending() uint64 { return 0 }
+
+// dial makes the opening handshake, under the one-handshake-per-endpoint lock
+// (native_handshake_limit.go).
+func (t *nativeTransport) dial() (u upgraded, err error) {
 	defer func() { err = nameURL(t.ws.url.href, err) }()
 	if err := checkPort(t.ws.url.origin); err != nil {
-		return nil, "", "", err
+		return u, err
 	}
 	o := &t.ws.opts
 	ctx := t.ctx
@@ -208,12 +435,11 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	// One handshake per endpoint at a time (native_handshake_limit.go).
 	slot := &handshakeSlot{ctx: ctx}
 	defer slot.release()
 	client, own := httpClient(o.HTTPClient, slot)
 	if err := slot.lock(ctx, t.ws.url.href, own != nil); err != nil {
-		return nil, "", "", err
+		return u, err
 	}
 	if own != nil {
 		// The socket's own transport: its connection becomes a write-behind one.
@@ -224,51 +450,15 @@ func (t *nativeTransport) dial() (conn *ws.Conn, protocol, extensions string, er
 				return nil, err
 			}
 			wb := newWriteBehindConn(c)
-			t.mu.Lock()
+			t.wmu.Lock()
 			t.wb = wb
-			t.mu.Unlock()
+			t.wmu.Unlock()
 			return wb, nil
 		}
-	}
-	t.rw.compress = !o.DisableCompression
-	client.Transport = endTracker{rt: client.Transport, ended: &t.connEnded, frames: &t.frames, rw: &t.rw, body: &t.body}
-	if own != nil {
 		// Connections of a failed handshake would otherwise idle in the pool.
 		defer own.CloseIdleConnections()
 	}
-	mode := ws.CompressionContextTakeover
-	if o.DisableCompression {
-		mode = ws.CompressionDisabled
-	}
-	conn, resp, err := ws.Dial(ctx, t.ws.url.href, &ws.DialOptions{
-		HTTPClient:           client,
-		HTTPHeader:           o.Header,
-		Subprotocols:         o.Protocols,
-		CompressionMode:      mode,
-		CompressionThreshold: flateThreshold,
-	})
-	slot.release()
-	if err != nil {
-		return nil, "", "", handshakeFailure(t.ws.url.href, resp, err)
-	}
-	t.frames.ready.Store(true)
-	protocol = conn.Subprotocol()
-	if len(o.Protocols) > 0 || protocol != "" {
-		// coder/websocket compares without case and accepts no answer; browsers do neither.
-		if !slices.Contains(o.Protocols, protocol) {
-			conn.CloseNow()
-			return nil, "", "", fmt.Errorf("%w: offered %q, server selected %q", ErrProtocolMismatch, o.Protocols, protocol)
-		}
-	}
-	if err := checkHandshakeResponse(resp.Header, o.Protocols); err != nil {
-		conn.CloseNow()
-		return nil, "", "", err
-	}
-	if err := checkDeflateResponse(t.rw.answer); err != nil {
-		conn.CloseNow()
-		return nil, "", "", err
-	}
-	return conn, protocol, t.rw.extensions(), nil
+	return handshake(ctx, client, t.ws.url.href, o)
 }
 
 // httpClient returns the client for the handshake: the user's, or one of the
@@ -286,189 +476,17 @@ func httpClient(user *http.Client, slot *handshakeSlot) (c *http.Client, own *ht
 	return &http.Client{Transport: own, CheckRedirect: noRedirects}, own
 }
 
-// endTracker wraps the handshake's transport so that the connection it upgrades
-// to sets ended when a read from it fails.
-type endTracker struct {
-	rt     http.RoundTripper
-	ended  *atomic.Bool
-	frames *serverFrames
-	rw     *handshakeRewrite
-	body   **endBody // set to the upgraded connection
-}
-
-func (e endTracker) RoundTrip(r *http.Request) (*http.Response, error) {
-	rt := e.rt
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	resp, err := rt.RoundTrip(e.rw.request(r))
-	if err == nil {
-		e.rw.response(resp)
-	}
-	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
-		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
-			b := &endBody{ReadWriteCloser: rwc, ended: e.ended, frames: e.frames, out: clientFrames{r: headerReader{withMask: true}, server: e.frames}}
-			resp.Body, *e.body = b, b
-		}
-	}
-	return resp, err
-}
-
-type endBody struct {
-	io.ReadWriteCloser
-	ended  *atomic.Bool
-	frames *serverFrames
-	out    clientFrames
-	held   []byte // the server's close frame, to hand to coder/websocket (readFrames)
-	err    error  // the read error to return once held is empty
-	// wmu keeps each Write whole: coder/websocket's and the package's own
-	// frames (writeFrame) come from different goroutines.
-	wmu sync.Mutex
-}
-
-// Write lets clientFrames restore a close code in the close frame it echoes.
-func (b *endBody) Write(p []byte) (int, error) {
-	b.wmu.Lock()
-	defer b.wmu.Unlock()
-	return b.ReadWriteCloser.Write(b.out.fix(p))
-}
-
-// Read also hands what it read to the frame checks (native_frames.go).
-func (b *endBody) Read(p []byte) (int, error) { return b.readFrames(p) }
-
-// Close first waits for the end of the connection after a closing handshake
-// (native_frames.go).
-func (b *endBody) Close() error {
-	b.linger()
-	return b.ReadWriteCloser.Close()
-}
-
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// read delivers messages until the connection ends, and returns why it ended.
-func (t *nativeTransport) read(conn *ws.Conn) error {
-	for {
-		it, err := t.readMessage(conn)
-		if err == nil && t.connEnded.Load() {
-			// coder/websocket reads the end of the connection inside a message as
-			// the end of the message; Chromium drops such a message.
-			err = io.ErrUnexpectedEOF
-		}
-		if err != nil {
-			if bad, after := t.frames.broken(); bad != nil && !after {
-				t.fail(bad)
-				conn.Close(ws.StatusProtocolError, bad.reason)
-				return bad
-			}
-			return err
-		}
-		if it.text && !validUTF8(it.data) {
-			t.fail(ErrInvalidUTF8)
-			// RFC 6455 names 1007 for this; Chromium sends 1002 with this reason,
-			// and the package does what the browser does.
-			conn.Close(ws.StatusProtocolError, "Invalid UTF-8 in text frame")
-			return ErrInvalidUTF8
-		}
-		if !t.ws.deliver(it) {
-			return errHandedOver
-		}
-	}
+// readWriteCloser puts a connection together from its parts.
+type readWriteCloser struct {
+	io.Reader
+	io.Writer
+	io.Closer
 }
 
-// write is the writer goroutine: it sends the socket's queue in order until the
-// queue is empty (the send queue starts a writer again when more comes), the queue
-// is stopped, or a close request has been carried out.
-func (t *nativeTransport) write(conn *ws.Conn) {
-	defer t.ws.sendq.writerDone()
-	for {
-		m, ok := t.ws.sendq.next()
-		if !ok {
-			return
-		}
-		if m.close {
-			// Writes the close frame, waits (5 s at most) for the server's, then closes.
-			t.closeSent = m
-			t.closeErr = conn.Close(ws.StatusCode(m.code), m.reason)
-			return
-		}
-		if !t.writeMessage(conn, m) {
-			t.ws.sendq.retire()
-			return
-		}
-	}
-}
-
-// writeMessage writes m, on the caller's goroutine; it reports false, after
-// closing the connection, when the write failed.
-func (t *nativeTransport) writeMessage(conn *ws.Conn, m outgoing) bool {
-	typ := ws.MessageBinary
-	if m.text {
-		typ = ws.MessageText
-	}
-	n := len(m.data)
-	var err error
-	if own, compress := t.ownFrame(n); own {
-		err = t.writeOwnFrame(m.text, m.data, compress)
-	} else {
-		err = writeData(context.Background(), conn, typ, m.data, t.rw.plainWrites())
-	}
-	releaseSendBuf(m) // coder/websocket keeps nothing of it after Write
-	if t.wb == nil || t.wb.sentAfter(n) {
-		t.ws.sent(n)
-	}
-	if err != nil {
-		conn.CloseNow() // the reader sees the end and reports it
-		return false
-	}
-	return true
-}
-
-// finish turns the reader's last error into the close event's values, makes sure
-// the connection and the writer are gone, and reports closed.
-func (t *nativeTransport) finish(conn *ws.Conn, readErr error) {
-	conn.CloseNow()
-	t.keepalive.stop()
-	t.ws.guard.unwatch()
-	t.ws.sendq.stop()
-	t.ws.sendq.wait()
-	t.deflate.release() // no writer runs any more
-	if t.wb != nil {
-		t.wb.wait() // the flusher ends once its connection is closed
-	}
-
-	failErr := t.failure()
-	lateBad, afterClose := t.frames.broken()
-	var ce ws.CloseError
-	switch {
-	case failErr != nil:
-		t.ws.closed(1006, "", false, failErr)
-	case afterClose:
-		// A frame after the server's close frame: Chromium fails the connection.
-		t.ws.closed(1006, "", false, lateBad)
-	case errors.As(readErr, &ce) || (t.closeSent.close && errors.As(t.closeErr, &ce)):
-		if !utf8.ValidString(ce.Reason) {
-			t.ws.closed(1006, "", false, errCloseReasonUTF8)
-			break
-		}
-		t.ws.closed(t.frames.closeCode(int(ce.Code)), ce.Reason, true, nil)
-	case t.closeSent.close && t.closeErr == nil:
-		// The writer's handshake read the server's close frame while the reader was
-		// waiting for listeners: coder/websocket returns nil when the server's code
-		// equals ours, and keeps the reason to itself; a server echoes it.
-		t.ws.closed(t.closeSent.code, t.closeSent.reason, true, nil)
-	case isDrop(readErr):
-		// The TCP connection ended without a close frame: Chromium reports only
-		// "close" (1006), no "error".
-		t.ws.closed(1006, "", false, nil)
-	default:
-		// A broken protocol rule (message too big, bad frame): the connection failed.
-		t.ws.closed(1006, "", false, fmt.Errorf("websocket: %w", readErr))
-	}
-}
-
-// isDrop reports whether err means the peer went away rather than broke a rule.
-func isDrop(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
+// isReset reports whether err is a reset of the connection rather than its
+// orderly end.
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
 }

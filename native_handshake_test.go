@@ -10,9 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestCheckHandshakeResponse(t *testing.T) {
+func TestCheckAnswer(t *testing.T) {
+	const key = "dGhlIHNhbXBsZSBub25jZQ=="
+	const accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" // RFC 6455 §1.3's example
 	base := func(extra ...string) http.Header {
-		h := http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-Websocket-Accept": {"x"}}
+		h := http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-Websocket-Accept": {accept}}
 		for i := 0; i+1 < len(extra); i += 2 {
 			h.Add(extra[i], extra[i+1])
 		}
@@ -25,19 +27,35 @@ func TestCheckHandshakeResponse(t *testing.T) {
 		ok      bool
 	}{
 		{"usual", base(), nil, true},
-		{"Upgrade in another case", http.Header{"Upgrade": {"WebSocket"}, "Sec-Websocket-Accept": {"x"}}, nil, true},
-		{"Upgrade with two tokens", http.Header{"Upgrade": {"websocket, h2c"}, "Sec-Websocket-Accept": {"x"}}, nil, false},
+		{"Upgrade in another case", http.Header{"Upgrade": {"WebSocket"}, "Connection": {"keep-alive, upgrade"}, "Sec-Websocket-Accept": {accept}}, nil, true},
+		{"Upgrade with two tokens", http.Header{"Upgrade": {"websocket, h2c"}, "Connection": {"Upgrade"}, "Sec-Websocket-Accept": {accept}}, nil, false},
+		{"no Connection", http.Header{"Upgrade": {"websocket"}, "Sec-Websocket-Accept": {accept}}, nil, false},
+		{"wrong accept", http.Header{"Upgrade": {"websocket"}, "Connection": {"Upgrade"}, "Sec-Websocket-Accept": {"x"}}, nil, false},
 		{"two Upgrade headers", base("Upgrade", "websocket"), nil, false},
-		{"two accepts", base("Sec-WebSocket-Accept", "x"), nil, false},
+		{"two accepts", base("Sec-WebSocket-Accept", accept), nil, false},
 		{"protocol not asked for", base("Sec-WebSocket-Protocol", ""), nil, false},
 		{"protocol asked for", base("Sec-WebSocket-Protocol", "a"), []string{"a"}, true},
+		{"protocol in another case", base("Sec-WebSocket-Protocol", "A"), []string{"a"}, false},
+		{"protocol not offered", base("Sec-WebSocket-Protocol", "b"), []string{"a"}, false},
 		{"two protocols", base("Sec-WebSocket-Protocol", "a", "Sec-WebSocket-Protocol", "a"), []string{"a"}, false},
 		{"empty extensions", base("Sec-WebSocket-Extensions", " "), nil, false},
+		{"unknown extension", base("Sec-WebSocket-Extensions", "x-webkit-deflate-frame"), nil, false},
+		{"deflate twice", base("Sec-WebSocket-Extensions", "permessage-deflate, permessage-deflate"), nil, false},
+		{"deflate", base("Sec-WebSocket-Extensions", "permessage-deflate"), nil, true},
 	} {
-		if err := checkHandshakeResponse(c.h, c.offered); (err == nil) != c.ok {
-			t.Errorf("%s: checkHandshakeResponse = %v, want ok=%v", c.name, err, c.ok)
+		if _, err := checkAnswer(c.h, key, c.offered, true); (err == nil) != c.ok {
+			t.Errorf("%s: checkAnswer = %v, want ok=%v", c.name, err, c.ok)
 		}
 	}
+	if _, err := checkAnswer(base("Sec-WebSocket-Extensions", "permessage-deflate"), key, nil, false); err == nil {
+		t.Errorf("permessage-deflate accepted though not offered")
+	}
+}
+
+// checkDeflateResponse is parseExtensions's verdict on an answer to the offer.
+func checkDeflateResponse(values []string) error {
+	_, err := parseExtensions(values, true)
+	return err
 }
 
 func TestCheckPort(t *testing.T) {

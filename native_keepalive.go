@@ -3,28 +3,29 @@
 package websocket
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
 
-	ws "github.com/coder/websocket"
+	"github.com/browserws/websocket/internal/wire"
 )
 
 // keepalive sends the pings of Options.PingInterval. It holds a timer, not a
-// goroutine: the timer's function makes the ping and waits for the pong (which
-// the socket's reader takes), then sets the timer again; so an idle socket with
-// keepalive costs no goroutine between pings.
+// goroutine: the timer sends a ping and is set again for the ping's timeout;
+// the reader's pong (any pong: the server is alive) sets it back to the
+// interval. A timeout with no pong fails the connection — unless the reader has
+// stopped behind a slow listener's full queue, where the pong may wait unread:
+// then the next interval tries again.
 type keepalive struct {
 	mu       sync.Mutex
 	timer    *time.Timer
+	interval time.Duration
+	waiting  bool // a ping is out and no pong has come
 	stopped  bool
-	inflight sync.WaitGroup
 }
 
-// startKeepalive starts the pings on conn, if Options.PingInterval asks for them.
-func (t *nativeTransport) startKeepalive(conn *ws.Conn) {
+// startKeepalive starts the pings, if Options.PingInterval asks for them.
+func (t *nativeTransport) startKeepalive() {
 	interval := t.ws.opts.PingInterval
 	if interval <= 0 {
 		return
@@ -36,37 +37,41 @@ func (t *nativeTransport) startKeepalive(conn *ws.Conn) {
 	k := &t.keepalive
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	k.interval = interval
 	k.timer = time.AfterFunc(interval, func() {
 		k.mu.Lock()
-		if k.stopped {
-			k.mu.Unlock()
-			return
-		}
-		k.inflight.Add(1)
-		k.mu.Unlock()
-		defer k.inflight.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		err := conn.Ping(ctx)
-		cancel()
 		switch {
-		case err == nil || errors.Is(err, context.DeadlineExceeded) && t.ws.events.isFull():
-			// Answered; or the pong may be waiting behind a slow listener's full
-			// queue, unread: try again at the next interval.
-			k.mu.Lock()
-			if !k.stopped {
-				k.timer.Reset(interval)
-			}
+		case k.stopped:
 			k.mu.Unlock()
-		case errors.Is(err, context.DeadlineExceeded):
-			t.fail(fmt.Errorf("%w (%s: no pong %v after the ping)", ErrPingTimeout, t.ws.url.href, timeout))
-			conn.CloseNow() // the reader sees the end and reports the failure
+		case !k.waiting:
+			k.waiting = true
+			k.timer.Reset(timeout)
+			k.mu.Unlock()
+			t.writeFrame(wire.OpPing, nil, 0, "")
+		case t.ws.events.isFull():
+			k.waiting = false
+			k.timer.Reset(interval)
+			k.mu.Unlock()
+		default:
+			k.stopped = true
+			k.mu.Unlock()
+			t.end(endCause{code: 1006, err: fmt.Errorf("%w (%s: no pong %v after the ping)", ErrPingTimeout, t.ws.url.href, timeout)})
+			t.closeConn()
 		}
-		// Any other error: the connection is ending, and the reader reports why.
 	})
 }
 
-// stop stops the pings and waits for one in flight (its connection is closed,
-// so it ends at once).
+// pong is the reader's report of a pong: the next ping comes an interval later.
+func (k *keepalive) pong() {
+	k.mu.Lock()
+	if k.waiting && !k.stopped {
+		k.waiting = false
+		k.timer.Reset(k.interval)
+	}
+	k.mu.Unlock()
+}
+
+// stop stops the pings.
 func (k *keepalive) stop() {
 	k.mu.Lock()
 	k.stopped = true
@@ -74,5 +79,4 @@ func (k *keepalive) stop() {
 		k.timer.Stop()
 	}
 	k.mu.Unlock()
-	k.inflight.Wait()
 }

@@ -16,7 +16,7 @@ var lateSeq atomic.Int64
 // The rules on the server's frames hold whatever the timing of the bytes: in
 // the same write as what came before, in a later write, or later than the
 // client waits for the server to end the connection after its close frame
-// (closeLinger), where Chromium has closed and reports a clean close.
+// (underlyingCloseTimeout), where Chromium has closed and reports a clean close.
 func TestServerFramesWhateverTheTiming(t *testing.T) {
 	fail := []step{opened(), failed(), closed(1006, "", false)}
 	for _, c := range []struct {
@@ -40,8 +40,8 @@ func TestServerFramesWhateverTheTiming(t *testing.T) {
 		{"message then close, split inside the message", "8103616263", "880203e8", 100, false, []step{opened(), msg("text:abc"), closed(1000, "", true)}, 1000},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if c.pauseMS > int(closeLinger/time.Millisecond) {
-				t.Parallel() // it takes closeLinger; the others run meanwhile, one at a time
+			if c.pauseMS > int(underlyingCloseTimeout/time.Millisecond) {
+				t.Parallel() // it takes underlyingCloseTimeout; the others run meanwhile, one at a time
 			}
 			id := fmt.Sprintf("late-%d", lateSeq.Add(1))
 			r := react{}

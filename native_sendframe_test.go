@@ -21,15 +21,15 @@ import (
 	cws "github.com/coder/websocket"
 )
 
-// The package's own frames (native_sendframe.go) at every length-field boundary,
+// The package's frames (internal/wire) at every length-field boundary,
 // text and binary, with and without compression negotiated, arrive as sent at a
 // coder/websocket server; and the caller may change its slice as soon as Send
 // returns, whether the message was written at once or queued (with a user's
-// HTTPClient a writer goroutine writes the queue).
+// HTTPClient the write-behind's flusher writes everything).
 func TestOwnFramesArriveWhole(t *testing.T) {
 	// The small ones after the largest: with context takeover, a message after
-	// one larger than maxOwnFrame must come from the same compressor.
-	sizes := []int{0, 1, 125, 126, 127, 1000, 65535, 65536, 65537, maxOwnFrame, maxOwnFrame + 1, 3 << 20, 200, 3000}
+	// one over 1 MiB must come from the same compressor.
+	sizes := []int{0, 1, 125, 126, 127, 1000, 65535, 65536, 65537, 1 << 20, 1<<20 + 1, 3 << 20, 200, 3000}
 	msgs := make([][]byte, len(sizes))
 	for i, n := range sizes {
 		msgs[i] = make([]byte, n)
@@ -95,67 +95,6 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 	}
 	checkNoLeak(t)
 }
-
-// maskCopy masks as RFC 6455 says, at every length and alignment of the tail.
-func TestMaskCopy(t *testing.T) {
-	key := [4]byte{0x12, 0x34, 0xab, 0xcd}
-	for n := range 40 {
-		src := make([]byte, n)
-		for i := range src {
-			src[i] = byte(i * 7)
-		}
-		dst := make([]byte, n)
-		maskCopy(dst, src, key)
-		for i := range src {
-			if dst[i] != src[i]^key[i%4] {
-				t.Fatalf("%d bytes: byte %d is %#x, want %#x", n, i, dst[i], src[i]^key[i%4])
-			}
-		}
-	}
-}
-
-// Mask keys differ from frame to frame, across the refills of their buffer.
-func TestMaskKeysVary(t *testing.T) {
-	var k maskKeys
-	seen := map[[4]byte]bool{}
-	for range 1000 {
-		key, err := k.next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen[key] = true
-	}
-	if len(seen) < 990 { // 32 random bits: a repeat in 1,000 is rare, 10 would be broken
-		t.Fatalf("%d different keys in 1,000 frames", len(seen))
-	}
-}
-
-type recordingConn struct{ bytes.Buffer }
-
-func (*recordingConn) Close() error { return nil }
-
-// A frame of the package's own never follows a close frame written by
-// coder/websocket (for example its answer to the server's close).
-func TestNoOwnFrameAfterClose(t *testing.T) {
-	conn := &recordingConn{}
-	b := &endBody{ReadWriteCloser: conn, out: clientFrames{r: headerReader{withMask: true}, server: &serverFrames{}}}
-	data := []byte{0x82, 0x80 | 1, 1, 2, 3, 4, 'x' ^ 1}
-	if err := b.writeFrame(data); err != nil {
-		t.Fatal(err)
-	}
-	closeFrame := []byte{0x88, 0x80 | 2, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2} // 1000
-	if _, err := b.Write(closeFrame); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.writeFrame(data); !errors.Is(err, net.ErrClosed) {
-		t.Fatalf("writing a data frame after the close frame: %v, want net.ErrClosed", err)
-	}
-	if want := append(append([]byte(nil), data...), closeFrame...); !bytes.Equal(conn.Bytes(), want) {
-		t.Fatalf("the connection got % x, want % x", conn.Bytes(), want)
-	}
-}
-
-var _ io.ReadWriteCloser = (*recordingConn)(nil)
 
 // countingListener counts the bytes its connections read.
 type countingListener struct {
@@ -241,7 +180,7 @@ func TestCompressedMessagesShareOneWindow(t *testing.T) {
 		}
 		return b
 	}
-	msgs := [][]byte{mk(1, 100000), mk(2, 200), mk(3, maxOwnFrame+1), mk(4, 200), mk(5, 3000), mk(6, 50), mk(7, 2<<20), mk(8, 129)}
+	msgs := [][]byte{mk(1, 100000), mk(2, 200), mk(3, 1<<20+1), mk(4, 200), mk(5, 3000), mk(6, 50), mk(7, 2<<20), mk(8, 129)}
 	result := make(chan string, 1)
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, brw, err := http.NewResponseController(w).Hijack()

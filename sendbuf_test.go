@@ -41,9 +41,14 @@ func TestOwnedCopy(t *testing.T) {
 // what waits in it.
 func TestQueueCompacts(t *testing.T) {
 	var q sendQueue
+	if !q.turnOrQueue(outgoing{code: -1}) {
+		t.Fatal("the first message did not get the turn")
+	}
 	want := 0
 	for i := range 100000 {
-		q.push(outgoing{code: i})
+		if q.turnOrQueue(outgoing{code: i}) {
+			t.Fatalf("message %d got the turn while it was held", i)
+		}
 		if i < 10 {
 			continue // from now on about ten entries always wait
 		}

@@ -13,7 +13,8 @@
 //	ws.OnClose(func(e *websocket.CloseEvent) { fmt.Println(e.Code, e.Reason, e.WasClean) })
 //
 // Compiled for GOOS=js GOARCH=wasm the package drives the page's own WebSocket;
-// everywhere else it speaks the protocol itself, on github.com/coder/websocket.
+// everywhere else it speaks the protocol itself (native.go tells how a byte
+// travels from the socket to a listener).
 //
 // Where Go must differ: methods return errors where JavaScript throws DOMExceptions
 // (ErrSyntax, ErrInvalidState, ErrInvalidAccess); Done tells when a socket is
@@ -385,8 +386,12 @@ func (ws *WebSocket) close(code int, reason string) {
 		ws.tr.abort(ErrClosedWhileConnecting)
 	default:
 		ws.state = Closing
-		ws.tr.send(outgoing{close: true, code: code, reason: reason})
+		m := outgoing{close: true, code: code, reason: reason}
+		now := ws.tr.send(m)
 		ws.mu.Unlock()
+		if now {
+			ws.tr.writeNow(m)
+		}
 	}
 }
 
@@ -450,6 +455,14 @@ func (ws *WebSocket) handle(it item) (last bool) {
 			return false
 		}
 		ws.listeners.Dispatch(TypeMessage, ws.messageEvent(it, bt), callListener)
+	case itemClosing:
+		// The server's close frame: the closing handshake has started (the
+		// standard queues this change in order, after the messages before it).
+		ws.mu.Lock()
+		if ws.state == Open {
+			ws.state = Closing
+		}
+		ws.mu.Unlock()
 	case itemClosed:
 		if it.err != nil {
 			ws.awaitListener(TypeError)

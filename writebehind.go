@@ -3,6 +3,7 @@
 package websocket
 
 import (
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -11,20 +12,23 @@ import (
 // The write-behind.
 //
 // Why: Send must never wait for the network, and handing every message to a
-// writer goroutine costs a goroutine switch per message that raw coder/websocket
-// does not pay. So Send writes the message itself, on the caller's goroutine
-// (through coder/websocket, or as a frame of the package's own:
-// native_sendframe.go), into a writeBehindConn: the network connection under
-// the handshake's HTTP transport, whose Write never blocks. It gives the kernel
-// what the socket buffer takes at once (one non-blocking write), keeps the rest in
-// a backlog, and a flusher goroutine (running only while there is a backlog)
-// writes it behind, in order. BufferedAmount counts a message until its last byte
-// has left the backlog (sentAfter).
+// writer goroutine costs a goroutine switch per message. So Send writes the
+// message's frame itself, on the caller's goroutine (native.go), into a
+// writeBehindConn, whose Write never blocks: the network connection under the
+// handshake's HTTP transport (and under TLS), which gives the kernel what the
+// socket buffer takes at once (one non-blocking write) and keeps the rest in a
+// backlog, which a flusher goroutine (running only while there is a backlog)
+// writes behind, in order. Under a user's HTTPClient the package does not see the
+// network connection: there the write-behind sits on the upgraded connection
+// instead (newWriteBehind), and the flusher writes everything. BufferedAmount
+// counts a message until its last byte has left the backlog (sentAfter).
 //
 // Until enable is called (once the handshake is done) writes go straight to the
 // connection, as net/http expects of a connection.
 type writeBehindConn struct {
-	net.Conn
+	net.Conn           // the network connection; nil over an upgraded connection (newWriteBehind)
+	w        io.Writer // where the backlog goes
+	closer   io.Closer
 	nb       *nbWriter
 	mu       sync.Mutex
 	on       bool
@@ -46,7 +50,14 @@ type sentMark struct {
 }
 
 func newWriteBehindConn(c net.Conn) *writeBehindConn {
-	return &writeBehindConn{Conn: c, nb: newNBWriter(c)}
+	return &writeBehindConn{Conn: c, w: c, closer: c, nb: newNBWriter(c)}
+}
+
+// newWriteBehind writes behind into conn, a connection whose descriptor the
+// package does not see: every write goes through the flusher. Its Close closes
+// conn.
+func newWriteBehind(conn io.WriteCloser) *writeBehindConn {
+	return &writeBehindConn{w: conn, closer: conn}
 }
 
 func (c *writeBehindConn) enable(onSent func(int)) {
@@ -60,7 +71,7 @@ func (c *writeBehindConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	if !c.on {
 		c.mu.Unlock()
-		return c.Conn.Write(p)
+		return c.w.Write(p)
 	}
 	defer c.mu.Unlock()
 	if c.err != nil {
@@ -126,7 +137,7 @@ func (c *writeBehindConn) flush() {
 		c.backlog = nil
 		bufs := append(c.scratch[:0], chunks...)
 		c.mu.Unlock()
-		w, err := bufs.WriteTo(c.Conn) // blocks while the kernel's buffer is full
+		w, err := bufs.WriteTo(c.w) // blocks while the kernel's buffer is full
 		c.mu.Lock()
 		c.scratch = bufs[:0]
 		c.written += uint64(w)
@@ -169,16 +180,17 @@ const (
 )
 
 // Close closes the connection, after a short flush (above); a flusher still
-// writing fails and ends.
+// writing then fails and ends.
 func (c *writeBehindConn) Close() error {
 	c.mu.Lock()
 	flush := c.flushing && c.err == nil && c.accepted-c.written <= closeFlushMax
 	c.mu.Unlock()
 	if flush {
-		c.Conn.SetWriteDeadline(time.Now().Add(closeFlushWait))
+		stuck := time.AfterFunc(closeFlushWait, func() { c.closer.Close() }) // a peer that reads nothing
 		c.flushers.Wait()
+		stuck.Stop()
 	}
-	return c.Conn.Close()
+	return c.closer.Close()
 }
 
 // wait waits until no flusher runs; call it after Close.

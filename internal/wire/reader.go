@@ -313,9 +313,9 @@ func (r *Reader) next() (Message, error) {
 
 // parseClose reads a close frame's payload as Chromium's ParseClose does.
 func (r *Reader) parseClose(p []byte) (Message, error) {
-	r.closed = true
 	switch {
 	case len(p) == 0:
+		r.closed = true
 		return Message{Op: OpClose, Code: CloseNoStatus}, nil
 	case len(p) == 1:
 		return Message{}, ErrBadClosePayload
@@ -328,6 +328,7 @@ func (r *Reader) parseClose(p []byte) (Message, error) {
 	if !utf8.Valid(p[2:]) {
 		return Message{}, ErrCloseReasonUTF8
 	}
+	r.closed = true
 	return Message{Op: OpClose, Code: code, Reason: string(p[2:])}, nil
 }
 

@@ -307,7 +307,11 @@ func (t *nativeTransport) readEnded(err error) {
 // FailChannel: its close frame (unless one is out already), the end of TCP at
 // once, then "error" and "close" 1006.
 func (t *nativeTransport) failConn(pe *wire.ProtocolError) {
-	if !t.end(endCause{code: 1006, err: pe}) {
+	var err error = pe
+	if pe == wire.ErrInvalidUTF8 {
+		err = ErrInvalidUTF8 // the package's own sentinel, which the error event has always carried
+	}
+	if !t.end(endCause{code: 1006, err: err}) {
 		return
 	}
 	t.ws.sendq.stop()

@@ -6,7 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	cws "github.com/coder/websocket"
+	"github.com/browserws/websocket/internal/wire"
 	"net/http"
 	"runtime"
 	"strings"
@@ -126,7 +126,7 @@ func TestMessageOverMaxMessageSize(t *testing.T) {
 	if code := serverCloseCode(t, id); code != 1009 {
 		t.Errorf("server received close code %d, want 1009", code)
 	}
-	if len(rec.errs) != 1 || !errors.Is(rec.errs[0], cws.ErrMessageTooBig) {
+	if len(rec.errs) != 1 || !errors.Is(rec.errs[0], wire.ErrMessageTooBig) {
 		t.Errorf("error event's Err = %v, want ErrMessageTooBig", rec.errs)
 	}
 	checkNoLeak(t)

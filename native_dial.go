@@ -6,6 +6,7 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"strconv"
 	"time"
 )
 
@@ -117,11 +118,13 @@ func (s *handshakeSlot) dialParallel(ctx context.Context, network, port string, 
 // hold while its handshake is in flight, or the first error.
 func (s *handshakeSlot) dialSerial(ctx context.Context, network, port string, addrs []netip.Addr) (net.Conn, func(), error) {
 	var firstErr error
+	portNum, _ := strconv.ParseUint(port, 10, 16)
 	for i, ip := range addrs {
 		endpoint := net.JoinHostPort(ip.String(), port)
+		// fail keeps an error of the attempt's own, worded as net.Dialer's.
 		fail := func(err error) {
 			if firstErr == nil {
-				firstErr = &net.OpError{Op: "dial", Net: network, Addr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(ip, 0)), Err: err}
+				firstErr = &net.OpError{Op: "dial", Net: network, Addr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(ip, uint16(portNum))), Err: err}
 			}
 		}
 		if ctx.Err() != nil {

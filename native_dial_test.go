@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // fakeNet stands in for the resolver and the dial of one address (lookupNetIP,
@@ -104,6 +105,10 @@ func (f *fakeNet) dials() []string {
 	}
 }
 
+// sorted compares lists of the families' dials, whose order between the racers
+// a busy machine may change.
+var sorted = cmpopts.SortSlices(func(a, b string) bool { return a < b })
+
 // localListener accepts connections on 127.0.0.1 until the test ends and
 // returns its port.
 func localListener(t *testing.T) string {
@@ -175,7 +180,7 @@ func TestDialEyeballsHangingFirstAddress(t *testing.T) {
 	if got := c.RemoteAddr().String(); got != v4 {
 		t.Errorf("connected to %s, want %s", got, v4)
 	}
-	if diff := cmp.Diff([]string{v6, v4}, f.dials()); diff != "" {
+	if diff := cmp.Diff([]string{v6, v4}, f.dials(), sorted); diff != "" {
 		t.Errorf("dials (-want +got):\n%s", diff)
 	}
 	select {
@@ -356,7 +361,7 @@ func TestDialEyeballsCancelled(t *testing.T) {
 			t.Fatalf("dials: %v, want both families", dials)
 		}
 	}
-	if diff := cmp.Diff(want, dials); diff != "" {
+	if diff := cmp.Diff(want, dials, sorted); diff != "" {
 		t.Errorf("dials (-want +got):\n%s", diff)
 	}
 	cancel()

@@ -122,10 +122,10 @@ var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 // lock takes the socket's turn before its handshake starts, so that a socket
 // waiting for its turn holds nothing but its goroutine. With the socket's own
 // transport (resolve set) the key is the first address the URL's host resolves
-// to, and its port, and dialContext connects there; through the caller's
-// HTTPClient, whose dialing the package does not see, it is the URL's host and
-// port as written (a proxy, or the client's own resolver, decides where it
-// really goes).
+// to, and its port, and dialContext connects there first (native_dial.go);
+// through the caller's HTTPClient, whose dialing the package does not see, it
+// is the URL's host and port as written (a proxy, or the client's own
+// resolver, decides where it really goes).
 func (s *handshakeSlot) lock(ctx context.Context, href string, resolve bool) error {
 	u, err := url.Parse(href)
 	if err != nil {

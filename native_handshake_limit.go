@@ -83,6 +83,10 @@ type handshakeSlot struct {
 	mu      sync.Mutex
 	unlocks []func()
 	done    bool
+	// first is the unlock of the first address's lock that lock took, until
+	// an attempt to that address (lockEndpoint) takes it over; it stays among
+	// unlocks too, for a handshake that never dials.
+	first func()
 }
 
 // hold keeps unlock until release; after release it unlocks at once (a dial
@@ -105,6 +109,7 @@ func (s *handshakeSlot) release() {
 	s.done = true
 	unlocks := s.unlocks
 	s.unlocks = nil
+	s.first = nil // a dial after the handshake ended waits its turn again
 	s.mu.Unlock()
 	for _, u := range unlocks {
 		u()
@@ -117,10 +122,10 @@ var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 // lock takes the socket's turn before its handshake starts, so that a socket
 // waiting for its turn holds nothing but its goroutine. With the socket's own
 // transport (resolve set) the key is the first address the URL's host resolves
-// to, and its port, and dialContext connects there; through the caller's
-// HTTPClient, whose dialing the package does not see, it is the URL's host and
-// port as written (a proxy, or the client's own resolver, decides where it
-// really goes).
+// to, and its port, and dialContext connects there first (native_dial.go);
+// through the caller's HTTPClient, whose dialing the package does not see, it
+// is the URL's host and port as written (a proxy, or the client's own
+// resolver, decides where it really goes).
 func (s *handshakeSlot) lock(ctx context.Context, href string, resolve bool) error {
 	u, err := url.Parse(href)
 	if err != nil {
@@ -135,7 +140,7 @@ func (s *handshakeSlot) lock(ctx context.Context, href string, resolve bool) err
 	}
 	key := net.JoinHostPort(host, port)
 	if resolve {
-		ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		ips, err := lookupNetIP(ctx, "ip", host)
 		if err != nil {
 			return err
 		}
@@ -149,14 +154,27 @@ func (s *handshakeSlot) lock(ctx context.Context, href string, resolve bool) err
 	if err != nil {
 		return err
 	}
+	if resolve {
+		s.mu.Lock()
+		if !s.done {
+			s.first = unlock
+		}
+		s.mu.Unlock()
+	}
 	s.hold(unlock)
 	return nil
 }
 
-// dialContext is the DialContext of the socket's own transport: it connects to
-// the addresses lock resolved, in turn: the first under the lock lock took, each
-// other one once no other handshake to it is in flight. (An address other than
-// the URL's, a proxy's, is dialed as it is.)
+// dialContext is the DialContext of the socket's own transport. It connects to
+// the addresses lock resolved as net.Dialer would have connected to the host
+// (dialParallel: the two families raced, RFC 8305), but each attempt under its
+// endpoint's lock: the first address's is the one lock took, each other one is
+// taken when the attempt starts, waiting while another handshake to it is in
+// flight. An attempt that fails or loses the race releases its lock at once;
+// the winner's is held until release. As with net.Dialer, dialer.Timeout
+// bounds the whole dial, shared out among a family's addresses, and a wait for
+// an address's turn counts against it. (An address other than the URL's, a
+// proxy's, is dialed as it is.)
 func (s *handshakeSlot) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -165,29 +183,17 @@ func (s *handshakeSlot) dialContext(ctx context.Context, network, addr string) (
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || len(s.ips) == 0 || host != s.host || port != s.port {
-		return dialer.DialContext(ctx, network, addr)
+		return dialAddr(ctx, network, addr)
 	}
-	var firstErr error
-	for i, ip := range s.ips {
-		endpoint := net.JoinHostPort(ip.Unmap().String(), port)
-		unlock := func() {}
-		if i > 0 {
-			if unlock, err = handshakeLocks.lock(ctx, endpoint); err != nil {
-				break
-			}
-		}
-		c, err := dialer.DialContext(ctx, network, endpoint)
-		if err == nil {
-			s.hold(unlock)
-			return c, nil
-		}
-		unlock()
-		if i == 0 {
-			firstErr = err
-		}
-		if ctx.Err() != nil {
-			break
-		}
+	if dialer.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, dialer.Timeout)
+		defer cancel()
 	}
-	return nil, firstErr
+	primaries, fallbacks := partition(s.ips)
+	c, unlock, err := s.dialParallel(ctx, network, port, primaries, fallbacks)
+	if err != nil {
+		return nil, err
+	}
+	s.hold(unlock)
+	return c, nil
 }

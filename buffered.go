@@ -96,7 +96,7 @@ const noCloseCode = 1005
 
 // sendQueue is a socket's queue of outgoing messages. Send appends to it without
 // waiting; the transport's writer takes from it and reports every message it has
-// written, which lowers bufferedAmount.
+// written, which lowers bufferedAmount between tasks (buffered_drop.go).
 //
 // The writer goroutine runs only while there is something to write: push starts
 // one when none runs, and it ends when it finds the queue empty, so that an idle

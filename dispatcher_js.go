@@ -48,3 +48,8 @@ func (q *eventQueue) parkedLoop(wake <-chan struct{}) {
 		}
 	}
 }
+
+// deferDrop is false in WASM: the transport's sent moves the bytes to the
+// page's own bufferedAmount, which falls between tasks already, so the
+// socket's count drops at once (buffered_drop.go).
+const deferDrop = false

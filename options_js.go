@@ -42,9 +42,11 @@ type Options struct {
 	// connection with close code 1009. 0 means DefaultMaxMessageSize; a negative
 	// value means no limit. Native-only.
 	MaxMessageSize int64
-	// MaxBufferedAmount, when not 0, is the most BufferedAmount may reach: a Send
-	// past it fails the connection and returns ErrBufferFull. 0 means no limit
-	// but memory, as in browsers. Native-only.
+	// MaxBufferedAmount, when not 0, bounds the send queue: a Send that would make
+	// the bytes not yet written exceed it fails the connection and returns
+	// ErrBufferFull. (BufferedAmount may read more: as in Chromium, written bytes
+	// leave it only between events.) 0 means no limit but memory, as in
+	// browsers. Native-only.
 	MaxBufferedAmount uint64
 	// HandshakeTimeout bounds the opening handshake; when it passes, the
 	// connection fails. 0 means DefaultHandshakeTimeout; a negative value means

@@ -100,7 +100,8 @@ type WebSocket struct {
 	// dropped.
 	setup listeners.SetupWindow
 
-	buffered  atomic.Uint64
+	buffered  atomic.Uint64 // Send's bytes still counted by BufferedAmount
+	drop      bufferedDrop  // written bytes still counted, and when they are taken off (buffered_drop.go)
 	sendq     sendQueue
 	events    eventQueue
 	guard     readerGuard // the listener takeover (takeover.go)
@@ -189,8 +190,21 @@ func (ws *WebSocket) ReadyState() ReadyState {
 }
 
 // BufferedAmount returns the number of bytes passed to Send that have not yet
-// reached the network. As in browsers, it keeps growing with every Send made
-// while CLOSING or CLOSED, although such data is never sent.
+// reached the network. It falls as bytes reach the network, but, as in
+// Chromium, where it only falls between tasks, never during the Send call that
+// queued them, nor while the listener that called Send still runs: it falls
+// after that, at the next dispatch of an event or within a few milliseconds when
+// none comes, so a goroutine that polls it sees it reach 0. So a listener reads
+// its message counted for as long as it runs, and a goroutine that is no
+// listener reads it counted right after Send returns (until an event is
+// dispatched or some milliseconds have passed). While a listener runs
+// nothing falls, not even what other goroutines sent (buffered_drop.go). In
+// WASM it is the page's own bufferedAmount, which falls between the page's
+// tasks: a listener that blocks lets the page run some.
+//
+// As in browsers, it keeps growing with every Send made while CLOSING or
+// CLOSED, although such data is never sent, and a message dropped unsent when
+// the connection closed stays counted.
 func (ws *WebSocket) BufferedAmount() uint64 { return ws.buffered.Load() + ws.tr.pending() }
 
 // BinaryType returns how binary messages are delivered; BinaryTypeBlob by default.
@@ -290,9 +304,9 @@ func (ws *WebSocket) RemoveEventListener(r *Registration) {
 // While CONNECTING, Send returns an error matching ErrInvalidState. While OPEN,
 // BufferedAmount grows by the data's length in bytes until it is written. While
 // CLOSING or CLOSED nothing is sent, but BufferedAmount still grows, as in browsers.
-// Any other type of data returns ErrUnsupportedData. A Send that would take
-// BufferedAmount past Options.MaxBufferedAmount fails the connection and returns
-// ErrBufferFull.
+// Any other type of data returns ErrUnsupportedData. A Send that would take the
+// bytes not yet written past Options.MaxBufferedAmount fails the connection and
+// returns ErrBufferFull.
 func (ws *WebSocket) Send(data any) error {
 	// m borrows the caller's bytes: the transport copies them only if it keeps
 	// them past Send (see transport.send).
@@ -323,7 +337,12 @@ func (ws *WebSocket) Send(data any) error {
 		return nil
 	}
 	total := ws.buffered.Add(n)
-	if max := ws.opts.MaxBufferedAmount; max > 0 && total > max {
+	// The limit guards memory: it is on what the socket holds, without the
+	// bytes written but still counted until the task ends (buffered_drop.go),
+	// so that a listener that sends more than the limit to a network that
+	// keeps up does not fail. drained may be high for a moment (by bytes
+	// other Sends added after total, or being taken off), hence the floor.
+	if max := ws.opts.MaxBufferedAmount; max > 0 && total-min(ws.drop.drained(), total) > max {
 		ws.mu.Unlock()
 		ws.tr.abort(ErrBufferFull)
 		return ErrBufferFull
@@ -408,8 +427,16 @@ func (ws *WebSocket) message(text bool, data []byte) {
 	ws.events.pushMessage(item{kind: itemMessage, text: text, data: data})
 }
 
-// sent reports n bytes written to the network.
-func (ws *WebSocket) sent(n int) { ws.buffered.Add(^uint64(n - 1)) }
+// sent reports n bytes written to the network. Natively BufferedAmount counts
+// them until the current task has ended (buffered_drop.go); in WASM they move
+// to the page's own bufferedAmount, which does the same (deferDrop).
+func (ws *WebSocket) sent(n int) {
+	if !deferDrop {
+		ws.buffered.Add(^uint64(n - 1))
+		return
+	}
+	ws.drop.written(uint64(n), &ws.buffered)
+}
 
 // closed reports the end of the connection; the transport holds nothing after it.
 // A non-nil err means the connection was failed.
@@ -434,7 +461,23 @@ func (ws *WebSocket) dispatchLoop() {
 
 // handle applies one reported change to the state and dispatches its events. It
 // reports true once "close" has been dispatched: nothing follows it.
+//
+// Each call is one task in Chromium's terms: the bytes written before it are
+// taken off BufferedAmount as it begins, those written while its listeners run
+// once they have returned (buffered_drop.go).
 func (ws *WebSocket) handle(it item) (last bool) {
+	if deferDrop {
+		ws.drop.begin(&ws.buffered)
+	}
+	last = ws.dispatchItem(it)
+	if deferDrop && !last { // the last has stopped the drop before Done
+		ws.drop.end(&ws.buffered)
+	}
+	return last
+}
+
+// dispatchItem is handle without the bookkeeping of BufferedAmount.
+func (ws *WebSocket) dispatchItem(it item) (last bool) {
 	switch it.kind {
 	case itemOpen:
 		ws.awaitListener(TypeOpen)
@@ -481,6 +524,11 @@ func (ws *WebSocket) handle(it item) (last bool) {
 		}, callListener)
 		ws.listeners.Clear()
 		ws.endSetup()
+		if deferDrop {
+			// No timer outlives Done. What was written is off the count;
+			// what was dropped unsent at close stays counted, as in browsers.
+			ws.drop.stop(&ws.buffered)
+		}
 		close(ws.done)
 		return true
 	}

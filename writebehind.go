@@ -120,7 +120,10 @@ const backlogChunk = 64 << 10
 func (c *writeBehindConn) sentAfter(n int) (now bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.flushing || c.err != nil {
+	if c.err != nil {
+		return false // never sent
+	}
+	if !c.flushing {
 		return true
 	}
 	c.marks = append(c.marks, sentMark{end: c.accepted, n: n})
@@ -150,8 +153,11 @@ func (c *writeBehindConn) flush() {
 		}
 		var gone int
 		i := 0
-		for ; i < len(c.marks) && (c.marks[i].end <= c.written || c.err != nil); i++ {
+		for ; i < len(c.marks) && c.marks[i].end <= c.written; i++ {
 			gone += c.marks[i].n
+		}
+		if c.err != nil {
+			i = len(c.marks) // never sent: BufferedAmount keeps them, as in browsers
 		}
 		c.marks = append(c.marks[:0], c.marks[i:]...)
 		if gone > 0 {

@@ -243,8 +243,8 @@ func (r *report) markdown() string {
 	}
 	p("## Observed once, not run here\n\n")
 	p("- A server that never answers the client's close frame (`/noclose`): the events match (close 1006, not clean),\n")
-	p("  but Chromium waits 60 s for the answer and the native backend 5 s (coder/websocket's fixed wait). Too slow to\n")
-	p("  run on every CI build.\n")
+	p("  and both wait 60 s for the answer (Chromium's closing handshake timeout, which the native backend copies). Too\n")
+	p("  slow to run on every CI build.\n")
 	p("\n## Chromium's traces\n\n<details><summary>The reference trace of every scenario</summary>\n\n")
 	for i, sc := range r.scs {
 		p("**%d. %s**\n\n```\n", i+1, mdEscape(sc.Name))

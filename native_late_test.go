@@ -65,3 +65,33 @@ func TestServerFramesWhateverTheTiming(t *testing.T) {
 		})
 	}
 }
+
+// The server's close frame makes the socket CLOSING when it arrives, before the
+// close event (the server keeps TCP open: the client waits 2 s, then ends it and
+// the close is still clean); a close() then sends nothing more: the server saw
+// the client's echo of its own code, as in Chromium.
+func TestServerCloseFrameMakesTheSocketClosing(t *testing.T) {
+	id := fmt.Sprintf("closing-%d", lateSeq.Add(1))
+	states := make(chan ReadyState, 1)
+	rec := record(t, srv("/raw?hex=880203e8&hold_ms=5000&id="+id), Options{}, react{open: func(ws *WebSocket) {
+		go func() {
+			deadline := time.Now().Add(10 * time.Second)
+			for ws.ReadyState() == Open && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			states <- ws.ReadyState()
+			if err := ws.CloseWithCode(3000, "late"); err != nil {
+				t.Errorf("CloseWithCode while CLOSING: %v", err)
+			}
+		}()
+	}})
+	if diff := cmp.Diff([]step{opened(), closed(1000, "", true)}, rec.wait(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if s := <-states; s != Closing {
+		t.Errorf("ReadyState after the server's close frame = %v, want CLOSING", s)
+	}
+	if code := serverCloseCode(t, id); code != 1000 {
+		t.Errorf("server received close code %d, want the echo 1000", code)
+	}
+}

@@ -414,6 +414,8 @@ func frames() []Scenario {
 		{"text with an encoded surrogate (invalid UTF-8)", "8103eda080"},
 		{"text with a noncharacter U+FFFF", "8103efbfbf" + "880203e8"},
 		{"binary frame with RSV1 and no extension", "c20101"},
+		{"invalid UTF-8 in a text fragment that is not the last", "0102c0af"},
+		{"invalid UTF-8 in a continuation that is not the last", "010161" + "0001ff"},
 	}
 	var out []Scenario
 	for _, c := range cases {
@@ -549,6 +551,19 @@ func fidelity() []Scenario {
 		{Name: "server limits both windows to 12 bits", Source: "rfc7692", URL: "{ws}/smallwindow", AddID: true, CheckServer: true,
 			OnOpen:    acts(attrs(), send("small"), send("{a*5000}"), send("{b*100}")),
 			OnMessage: acts(Action{Do: "closeCode", Code: 1000, If: "text:" + strings.Repeat("b", 100)})},
+	}
+	// How the connection ends when the server leaves the end of TCP to the
+	// client, or resets it after the closing handshake (Chromium's timers and
+	// wasClean rule).
+	for _, c := range []struct{ name, query string }{
+		{"a broken frame fails at once while the server keeps TCP open", "hex=8300&hold_ms=8000"},
+		{"server keeps TCP open after the closing handshake", "hex=880203e8&hold_ms=8000"},
+		{"server resets TCP after the closing handshake", "hex=880203e8&rst=1"},
+		{"server resets TCP after a message and its close frame", "hex=8102686f880203e8&rst=1"},
+	} {
+		out = append(out, Scenario{Name: c.name, Source: "rfc6455 7.1.1", URL: "{ws}/raw?" + c.query,
+			AddID: true, CheckServer: true, TimeoutMS: 4000,
+			Differs: map[string]string{"node": nodeFrames, "wasm-node": nodeFrames}})
 	}
 	for _, c := range []struct {
 		name, hex, late string

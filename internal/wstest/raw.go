@@ -103,7 +103,9 @@ func (h *handler) fragDrop(w http.ResponseWriter, r *http.Request) {
 // which "{accept}" is the right Sec-WebSocket-Accept value), writes the bytes of
 // ?hex= as they are (frames a server should or should not send), then reads the
 // client's frames until its close frame or the end of the connection, and
-// records the close code it sent.
+// records the close code it sent. Then, with ?hold_ms=, it keeps the connection
+// open that long or until the client ends it; with ?rst=1 it ends the
+// connection with a reset.
 func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	out, err := hex.DecodeString(q.Get("hex"))
@@ -113,6 +115,8 @@ func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
 	}
 	id := q.Get("id")
 	accept := acceptKey(r.Header.Get("Sec-WebSocket-Key"))
+	hold := time.Duration(queryInt(r, "hold_ms", 0)) * time.Millisecond
+	rst := q.Get("rst") == "1"
 	after := func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
 		brw.Write(out)
 		if brw.Flush() != nil {
@@ -120,6 +124,16 @@ func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
 		}
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		recordClientClose(h, id, brw.Reader)
+		if hold > 0 {
+			// Keep TCP open after the client's close frame (a server that
+			// leaves the end of the connection to the client), reading what
+			// comes until the client ends it.
+			c.SetReadDeadline(time.Now().Add(hold))
+			io.Copy(io.Discard, brw)
+		}
+		if tc, ok := c.(*net.TCPConn); ok && rst {
+			tc.SetLinger(0) // close with a reset instead of a FIN
+		}
 	}
 	if head := q.Get("head"); head != "" {
 		conn, brw, err := http.NewResponseController(w).Hijack()

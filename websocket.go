@@ -13,8 +13,11 @@
 //	ws.OnClose(func(e *websocket.CloseEvent) { fmt.Println(e.Code, e.Reason, e.WasClean) })
 //
 // Compiled for GOOS=js GOARCH=wasm the package drives the page's own WebSocket;
-// everywhere else it speaks the protocol itself (native.go tells how a byte
-// travels from the socket to a listener).
+// everywhere else it speaks the protocol itself: a byte from the server goes from
+// net/http's upgraded connection through internal/wire's Reader (the only
+// parser, with Chromium's rules) to readLoop (native.go) and deliver
+// (takeover.go), which runs the listeners; Send writes one frame from
+// internal/wire's Writer into a connection that never blocks (writebehind.go).
 //
 // Where Go must differ: methods return errors where JavaScript throws DOMExceptions
 // (ErrSyntax, ErrInvalidState, ErrInvalidAccess); Done tells when a socket is

@@ -2,13 +2,77 @@
 
 package websocket
 
+import (
+	"net/url"
+	"strings"
+)
+
 // checkArgs applies the constructor's URL and protocol rules of the WHATWG
-// standard with the package's own parser: natively there is no page to ask. (In
-// WASM the page's WebSocket constructor applies them; see js_wasm.go.)
-func checkArgs(url string, protocols []string) (parsedURL, error) {
-	u, err := resolveURL(url)
+// standard with the package's own parser: natively there is no page to ask, but
+// Options.PageURL may name one. (In WASM the page's WebSocket constructor
+// applies them; see js_wasm.go.)
+func checkArgs(raw string, o *Options) (parsedURL, error) {
+	u, err := resolveURL(raw, o.PageURL)
 	if err != nil {
 		return parsedURL{}, err
 	}
-	return u, validateProtocols(protocols)
+	return u, validateProtocols(o.Protocols)
+}
+
+// resolveURL parses raw, resolving a relative URL against page (Options.PageURL):
+// without a page there is no document, and a relative URL is an error.
+func resolveURL(raw, page string) (parsedURL, error) {
+	if page == "" || hasScheme(raw) {
+		return parseURL(raw)
+	}
+	base, err := url.Parse(page)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return parsedURL{}, syntaxError("Options.PageURL " + page + " is not an absolute http or https URL")
+	}
+	// The WHATWG parser's preprocessing of a relative URL against a special
+	// base: C0 controls and spaces trimmed, tabs and newlines dropped,
+	// backslashes read as slashes; the fragment of the base is not inherited.
+	rel := strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, strings.TrimFunc(raw, func(r rune) bool { return r <= 0x20 }))
+	ref, err := url.Parse(rel)
+	if err != nil {
+		return parsedURL{}, syntaxError("the URL " + raw + " does not resolve against the page " + page)
+	}
+	base.Fragment, base.RawFragment = "", ""
+	return parseURL(base.ResolveReference(ref).String())
+}
+
+// hasScheme reports whether raw starts with a URL scheme and a colon, as the
+// WHATWG parser reads it (after leading C0 controls and spaces).
+func hasScheme(raw string) bool {
+	s := strings.TrimLeft(raw, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+	for i, c := range s {
+		switch {
+		case c == ':':
+			return i > 0
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// pageOrigin is the Origin a page at page sends: its scheme, host and port (a
+// default port left out), as a browser serializes an origin.
+func pageOrigin(page string) string {
+	page, _, _ = strings.Cut(page, "#")
+	u, err := parseURL(page) // reads http as ws: the same host and port rules
+	if err != nil {
+		return ""
+	}
+	return "http" + strings.TrimPrefix(u.origin, "ws")
 }

@@ -28,7 +28,7 @@ type parsedURL struct {
 // page's parser accepts, and how it serializes it, is what URL returns):
 // newTransport constructs the page's WebSocket, which applies them, and takes the
 // URL it serialized. Nothing of url.go's parser is used in this backend.
-func checkArgs(url string, protocols []string) (parsedURL, error) {
+func checkArgs(url string, o *Options) (parsedURL, error) {
 	return parsedURL{href: url}, nil
 }
 
@@ -79,6 +79,7 @@ func newTransport(s *WebSocket) (transport, error) {
 		name string
 		set  bool
 	}{
+		{"PageURL", o.PageURL != ""},
 		{"Header", o.Header != nil},
 		{"HTTPClient", !isNil(o.HTTPClient)},
 		{"DisableCompression", o.DisableCompression},

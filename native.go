@@ -16,9 +16,6 @@ import (
 	"github.com/browserws/websocket/internal/wire"
 )
 
-// resolveURL: outside a browser there is no document, so relative URLs are errors.
-func resolveURL(raw string) (parsedURL, error) { return parseURL(raw) }
-
 // The native transport: the package speaks RFC 6455 and RFC 7692 itself.
 //
 // A byte from the server to a listener: the kernel → (TLS) → net/http's upgraded

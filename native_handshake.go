@@ -124,6 +124,9 @@ func handshakeRequest(ctx context.Context, href string, o *Options) (*http.Reque
 		offer = chromiumOffer
 	}
 	set("Sec-WebSocket-Extensions", offer)
+	if _, ok := h["Origin"]; !ok && o.PageURL != "" {
+		h["Origin"] = []string{pageOrigin(o.PageURL)} // as a browser on that page
+	}
 	for _, k := range []string{"Pragma", "Cache-Control"} {
 		if _, ok := h[k]; !ok {
 			h[k] = []string{"no-cache"}

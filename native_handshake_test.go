@@ -3,6 +3,7 @@
 package websocket
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -79,5 +80,32 @@ func TestRefusedUpgradeFailsAtOnce(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("the close event came after %v", d)
+	}
+}
+
+// With Options.PageURL the handshake carries the page's origin as Origin, as a
+// browser on that page sends it; an Origin in Options.Header wins.
+func TestPageURLSendsOrigin(t *testing.T) {
+	for _, c := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{PageURL: "https://app.example:8443/chat/index.html"}, "https://app.example:8443"},
+		{Options{PageURL: "http://app.example/", Header: http.Header{"Origin": {"http://mine.example"}}}, "http://mine.example"},
+		{Options{}, ""},
+	} {
+		var got map[string]string
+		rec := record(t, srv("/echoheaders"), c.o, react{message: func(ws *WebSocket, e *MessageEvent) {
+			if s, ok := e.Data.(string); ok && got == nil {
+				if err := json.Unmarshal([]byte(s), &got); err != nil {
+					t.Errorf("%s", err)
+				}
+				ws.Close()
+			}
+		}})
+		rec.wait(t)
+		if got["Origin"] != c.want {
+			t.Errorf("PageURL %q, Header %v: the server saw Origin %q, want %q", c.o.PageURL, c.o.Header, got["Origin"], c.want)
+		}
 	}
 }

@@ -28,6 +28,13 @@ type Options struct {
 	OnError   func(*Event)
 	OnClose   func(*CloseEvent)
 
+	// PageURL is the URL of the page the socket belongs to, as in a browser: a
+	// relative URL given to New (and the empty one) resolves against it, with
+	// http read as ws and https as wss, and the handshake sends its origin as
+	// Origin (an Origin in Header wins), as every browser does, so that a server
+	// that checks Origin sees what it would see from that page. It must be an
+	// absolute http or https URL. Native-only: in WASM the page is real.
+	PageURL string
 	// Header holds extra handshake request headers, such as Origin, Authorization
 	// or Cookie. Native-only.
 	Header http.Header

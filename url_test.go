@@ -76,3 +76,44 @@ func BenchmarkParseURL(b *testing.B) {
 		})
 	}
 }
+
+// With Options.PageURL a relative URL, and the empty one, resolves against the
+// page, as in a browser; http reads as ws; a fragment is still an error.
+func TestPageURLResolves(t *testing.T) {
+	const page = "http://example.com:8080/app/index.html?x=1#top"
+	for raw, want := range map[string]string{
+		"":                        "ws://example.com:8080/app/index.html?x=1",
+		"/echo":                   "ws://example.com:8080/echo",
+		"chat?room=1":             "ws://example.com:8080/app/chat?room=1",
+		"../up":                   "ws://example.com:8080/up",
+		"\\echo":                  "ws://example.com:8080/echo",
+		"//other.example/x":       "ws://other.example/x",
+		" wss://abs.example/ ":    "wss://abs.example/",
+		"https://abs.example/sec": "wss://abs.example/sec",
+	} {
+		ws, err := NewWithOptions(raw, &Options{PageURL: page, OnOpen: func(*Event) {}})
+		if err != nil {
+			t.Errorf("New(%q) with PageURL: %v", raw, err)
+			continue
+		}
+		ws.Close()
+		if ws.URL() != want {
+			t.Errorf("New(%q) with PageURL: URL() = %q, want %q", raw, ws.URL(), want)
+		}
+	}
+	for _, c := range []struct{ raw, page string }{
+		{"#frag", page}, {"/echo", "file:///tmp/page.html"}, {"/echo", "/relative/page"}, {"ftp://x/", page},
+	} {
+		if _, err := NewWithOptions(c.raw, &Options{PageURL: c.page}); !errors.Is(err, ErrSyntax) {
+			t.Errorf("New(%q) with PageURL %q: %v, want ErrSyntax", c.raw, c.page, err)
+		}
+	}
+	for page, want := range map[string]string{
+		"http://Example.COM/app": "http://example.com", "https://example.com:443/": "https://example.com",
+		"http://127.0.0.1:8080/x?y#z": "http://127.0.0.1:8080",
+	} {
+		if got := pageOrigin(page); got != want {
+			t.Errorf("pageOrigin(%q) = %q, want %q", page, got, want)
+		}
+	}
+}

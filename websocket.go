@@ -139,7 +139,7 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 	if o == nil {
 		o = &Options{}
 	}
-	u, err := checkArgs(url, o.Protocols)
+	u, err := checkArgs(url, o)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,8 @@ const (
 		"module may not depend on (golang.org/x/text)."
 	nodeNoLocation = "Node has no document, so there is no base URL: a relative URL is a SyntaxError (as natively)."
 	nativeNoBase   = "Natively there is no document to resolve a relative URL against, so New returns ErrSyntax " +
-		"(documented in API.md: \"A relative URL is an error natively\"); in WASM the page's URL is the base, as in Chromium."
+		"(documented in API.md: \"A relative URL is an error natively\" unless Options.PageURL names one: the next " +
+		"scenario); in WASM the page's URL is the base, as in Chromium."
 )
 
 // All returns every scenario: the package's scenario suite (scenarios_test.go),
@@ -182,6 +183,12 @@ func constructor() []Scenario {
 			s.Differs = map[string]string{"native": nativeNoBase, "node": nodeNoLocation, "wasm-node": nodeNoLocation}
 			return s
 		}(),
+		func() Scenario {
+			s := open("relative URL /echo, natively with Options.PageURL", "wpt:Create-valid-url-relative.tentative", "/echo")
+			s.PageURL = true
+			s.Differs = map[string]string{"node": nodeNoLocation, "wasm-node": nodeNoLocation}
+			return s
+		}(),
 		open("http: URL is read as ws:", "wpt:Create-http-urls", "{http}/echo"),
 		ctor("https: URL is read as wss:", "wpt:Create-http-urls", "https://{host}/echo"),
 		ctor("URL without a path reads back with /", "wpt:Create-valid-url", "{ws}"),
@@ -246,6 +253,12 @@ func constructor() []Scenario {
 		func() Scenario {
 			s := ctor("empty URL resolves to the page", "wpt:Create-valid-url-relative.tentative", "")
 			s.Differs = map[string]string{"native": nativeNoBase, "node": nodeNoLocation, "wasm-node": nodeNoLocation}
+			return s
+		}(),
+		func() Scenario {
+			s := ctor("empty URL resolves to the page, natively with Options.PageURL", "wpt:Create-valid-url-relative.tentative", "")
+			s.PageURL = true
+			s.Differs = map[string]string{"node": nodeNoLocation, "wasm-node": nodeNoLocation}
 			return s
 		}(),
 		open("valid URL with an array of protocols", "wpt:Create-valid-url-array-protocols", "{ws}/protocol?mode=select", "echo", "chat"),
@@ -520,8 +533,14 @@ func serverSide() []Scenario {
 		{Name: "handshake headers the server sees (Origin)", Source: "whatwg", URL: "{ws}/echoheaders",
 			OnMessage: acts(closeCode(1000, "")),
 			Differs: map[string]string{
-				"native": "A Go program has no page, so the native backend sends no Origin header (Options.Header can set " +
-					"one); a browser sends the page's origin. Under WASM the browser sends it, as here.",
+				"native": "A Go program has no page, so the native backend sends no Origin header unless Options.PageURL " +
+					"names the page (the next scenario) or Options.Header sets one; a browser sends the page's origin.",
+				"node":      "Node has no page, so its WebSocket sends no Origin header.",
+				"wasm-node": "Node has no page, so its WebSocket sends no Origin header.",
+			}},
+		{Name: "handshake headers the server sees (Origin), natively with Options.PageURL", Source: "whatwg",
+			URL: "{ws}/echoheaders", PageURL: true, OnMessage: acts(closeCode(1000, "")),
+			Differs: map[string]string{
 				"node":      "Node has no page, so its WebSocket sends no Origin header.",
 				"wasm-node": "Node has no page, so its WebSocket sends no Origin header.",
 			}},

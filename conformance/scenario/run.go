@@ -24,6 +24,9 @@ type Env struct {
 	BlockedPort int
 	// Runtime names the runtime, for the id parameter: "native", "wasm-chromium" …
 	Runtime string
+	// PageURL is the URL of the page the browser drivers run in, for the native
+	// driver's Options.PageURL in scenarios that ask for it.
+	PageURL string
 }
 
 // ExpandURL returns sc's URL with its placeholders filled in and, with AddID, the
@@ -77,7 +80,11 @@ func Run(env Env, sc Scenario, i int) Trace {
 		tr.Entries = append(tr.Entries, e)
 		mu.Unlock()
 	}
-	ws, err := websocket.New(env.ExpandURL(sc, i), sc.Protocols...)
+	o := &websocket.Options{Protocols: sc.Protocols}
+	if sc.PageURL && env.PageURL != "" { // natively only: the WASM driver has a real page
+		o.PageURL = env.PageURL
+	}
+	ws, err := websocket.NewWithOptions(env.ExpandURL(sc, i), o)
 	if err != nil {
 		add(Entry{Event: "new", Exception: exceptionName(err)})
 		tr.ElapsedMS = int(time.Since(start).Milliseconds())

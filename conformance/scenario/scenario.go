@@ -39,6 +39,10 @@ type Scenario struct {
 	OnOpen    []Action `json:"onOpen,omitempty"`
 	OnMessage []Action `json:"onMessage,omitempty"`
 	OnClose   []Action `json:"onClose,omitempty"`
+	// PageURL makes the native driver act like the page the browser drivers run
+	// in: it sets Options.PageURL to Env.PageURL (a browser's page is real, so
+	// the WASM driver needs nothing).
+	PageURL bool `json:"pageURL,omitempty"`
 	// TimeoutMS is how long a driver waits for the close event (default 5000).
 	TimeoutMS int `json:"timeoutMS,omitempty"`
 	// Differs documents, per runtime ("native", "wasm-chromium", "node",

@@ -110,7 +110,11 @@ func run() (int, error) {
 	blockedPort, stopBlocked := srv.listenBlocked()
 	defer stopBlocked()
 	envFor := func(rt string) scenario.Env {
-		return scenario.Env{WS: srv.ws, DeadPort: deadPort, BlockedPort: blockedPort, Runtime: rt}
+		env := scenario.Env{WS: srv.ws, DeadPort: deadPort, BlockedPort: blockedPort, Runtime: rt}
+		if rt == rtNative {
+			env.PageURL = srv.http + "/_conf/page.html" // the page the browser drivers run in
+		}
+		return env
 	}
 	logf("server %s; %d scenarios", srv.ws, len(scs))
 

@@ -3,209 +3,127 @@
 package websocket
 
 import (
+	"cmp"
 	"context"
 	"net"
 	"net/netip"
-	"strconv"
 	"time"
 )
 
-// The seams of dialing, variables so that tests can put a resolver that knows
-// made-up hosts and a dial that hangs in their place (native_dial_test.go);
-// nothing else assigns them.
-var (
-	// lookupNetIP resolves the URL's host for lock.
-	lookupNetIP = net.DefaultResolver.LookupNetIP
-	// dialAddr makes one connection, to an IP address and port (or, for a
-	// proxy, to the address the transport asks for).
-	dialAddr = dialer.DialContext
-)
+// Seams, so that tests can put a resolver of made-up hosts and a dial that
+// hangs in their place. dialAddr connects to one address (or a proxy's).
+var lookupNetIP, dialAddr = net.DefaultResolver.LookupNetIP, dialer.DialContext
 
-// fallbackDelay is how long the first address's family has before the other
-// family's addresses are dialed too: net.Dialer's default FallbackDelay, and
-// Chromium's IPv6 fallback time (RFC 8305 §5 recommends 250 ms).
-const fallbackDelay = 300 * time.Millisecond
+var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second} // as http.DefaultTransport's
 
-// minAddrTimeout is the least time one address of several is given, as
-// net.Dialer gives it (its saneMinimum), so that a long list does not leave
-// each address too little to connect.
-const minAddrTimeout = 2 * time.Second
+// As net.Dialer: the first family has fallbackDelay before the other is dialed
+// too (Chromium's too; RFC 8305 §5 says 250 ms), and an address of several has
+// at least minAddrTimeout, so that a long list leaves each enough to connect.
+const fallbackDelay, minAddrTimeout = 300 * time.Millisecond, 2 * time.Second
 
-// dialResult is what one family's racer ends with: a connection and the
-// unlock of its endpoint's lock, or the family's first error.
-type dialResult struct {
-	conn    net.Conn
-	unlock  func()
-	err     error
-	primary bool
+// dialContext is the DialContext of the socket's own transport. It connects to
+// the addresses lock resolved as net.Dialer would, but each attempt under its
+// endpoint's lock, held until release by the winner only. dialer.Timeout
+// bounds the whole dial, waits for a turn included. (A proxy is dialed as is.)
+func (s *handshakeSlot) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if s.ctx != nil {
+		defer context.AfterFunc(s.ctx, cancel)()
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || len(s.fams) == 0 || host != s.host || port != s.port {
+		return dialAddr(ctx, network, addr)
+	}
+	ctx, cancel = context.WithTimeout(ctx, dialer.Timeout)
+	defer cancel()
+	c, unlock, err := s.dialParallel(ctx, network)
+	if err != nil {
+		return nil, err
+	}
+	s.hold(unlock, false)
+	return c, nil
 }
 
-// dialParallel races the families as net.Dialer does (RFC 8305, "Happy
-// Eyeballs"): primaries (the first address's family) at once, fallbacks after
-// fallbackDelay or as soon as every primary failed. The first connection wins;
-// the other racer is cancelled and waited for, and a connection it made anyway
-// is closed and its endpoint's lock released, so that nothing of the loser
-// outlives the call. When both fail the primaries' first error is returned, as
-// net.Dialer returns it.
-func (s *handshakeSlot) dialParallel(ctx context.Context, network, port string, primaries, fallbacks []netip.Addr) (net.Conn, func(), error) {
-	if len(fallbacks) == 0 {
-		return s.dialSerial(ctx, network, port, primaries)
-	}
-	results := make(chan dialResult, 2) // a racer never blocks on it
-	start := func(primary bool) context.CancelFunc {
-		rctx, cancel := context.WithCancel(ctx)
-		addrs := primaries
-		if !primary {
-			addrs = fallbacks
-		}
-		go func() {
-			c, unlock, err := s.dialSerial(rctx, network, port, addrs)
-			results <- dialResult{conn: c, unlock: unlock, err: err, primary: primary}
-		}()
-		return cancel
-	}
-	// Every return below comes after each racer started has sent its result,
-	// so no racer outlives the call.
-	cancelPrimary := start(true)
-	cancelFallback := context.CancelFunc(func() {})
-	defer func() { cancelPrimary(); cancelFallback() }()
+// dialParallel races the families as net.Dialer does (RFC 8305): the next
+// starts after fallbackDelay, or once every racer so far failed. The first
+// connection wins; the others are cancelled and waited for, a connection one
+// made anyway closed and its lock released, so that no loser outlives the
+// call. When all fail, the first family's error is returned, as net's is.
+func (s *handshakeSlot) dialParallel(ctx context.Context, network string) (net.Conn, func(), error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := len(s.fams)
+	conns, unlocks, errs := make([]net.Conn, n), make([]func(), n), make([]error, n)
+	done := make(chan int, n) // a racer's family, once its results are set
+	started, ended := 0, 0
 	timer := time.NewTimer(fallbackDelay)
 	defer timer.Stop()
-	fallbackStarted := false
-	var primaryErr, fallbackErr error
-	for {
+	for next := true; ; {
+		if next && started < n {
+			go func(i int) {
+				conns[i], unlocks[i], errs[i] = s.dialSerial(ctx, network, s.fams[i])
+				done <- i
+			}(started)
+			started++
+		}
 		select {
 		case <-timer.C:
-			if !fallbackStarted {
-				fallbackStarted = true
-				cancelFallback = start(false)
-			}
-		case res := <-results:
-			if res.err == nil {
-				cancelPrimary()
-				cancelFallback()
-				if fallbackStarted && primaryErr == nil && fallbackErr == nil {
-					// The other racer has not ended: it does now that it is
-					// cancelled, and a connection it made meanwhile is not used.
-					if lost := <-results; lost.err == nil {
-						lost.conn.Close()
-						lost.unlock()
+			next = true
+		case i := <-done:
+			if ended++; errs[i] == nil {
+				cancel()
+				for ; ended < started; ended++ { // the others end, cancelled
+					if j := <-done; errs[j] == nil {
+						conns[j].Close()
+						unlocks[j]()
 					}
 				}
-				return res.conn, res.unlock, nil
+				return conns[i], unlocks[i], nil
 			}
-			if res.primary {
-				primaryErr = res.err
-			} else {
-				fallbackErr = res.err
+			if ended == n {
+				return nil, nil, errs[0]
 			}
-			if primaryErr != nil && fallbackErr != nil {
-				return nil, nil, primaryErr
-			}
-			if res.primary && !fallbackStarted {
-				// No reason to wait out the delay: every primary failed.
-				fallbackStarted = true
-				cancelFallback = start(false)
-			}
+			next = ended == started // no need to wait out the delay
 		}
 	}
 }
 
-// dialSerial tries addrs one after another, as net.Dialer tries the addresses
-// of one family, each under its endpoint's lock (lockEndpoint). ctx's deadline
-// is split as net.Dialer splits it (partialDeadline), so that an address that
-// hangs leaves time for the next. It returns the connection with the unlock to
-// hold while its handshake is in flight, or the first error.
-func (s *handshakeSlot) dialSerial(ctx context.Context, network, port string, addrs []netip.Addr) (net.Conn, func(), error) {
+// dialSerial tries a family's addresses in turn, each under its endpoint's
+// lock: lock's for the first address while unused, else one it waits for while
+// another handshake to it is in flight. The time left is shared out as
+// net.Dialer's partialDeadline does, so that a hanging address leaves time for
+// the next. It returns the connection and its unlock, or the first error.
+func (s *handshakeSlot) dialSerial(ctx context.Context, network string, addrs []netip.AddrPort) (net.Conn, func(), error) {
 	var firstErr error
-	portNum, _ := strconv.ParseUint(port, 10, 16)
-	for i, ip := range addrs {
-		endpoint := net.JoinHostPort(ip.String(), port)
-		// fail keeps an error of the attempt's own, worded as net.Dialer's.
-		fail := func(err error) {
-			if firstErr == nil {
-				firstErr = &net.OpError{Op: "dial", Net: network, Addr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(ip, uint16(portNum))), Err: err}
-			}
+	for i, ap := range addrs {
+		var unlock func()
+		err := ctx.Err()
+		s.mu.Lock()
+		if err == nil && ap == s.fams[0][0] {
+			unlock, s.first = s.first, nil
 		}
-		if ctx.Err() != nil {
-			fail(ctx.Err())
-			break
+		s.mu.Unlock()
+		if err == nil && unlock == nil {
+			unlock, err = handshakeLocks.lock(ctx, ap.String())
 		}
-		unlock, err := s.lockEndpoint(ctx, ip, endpoint)
-		if err != nil {
-			fail(err)
-			break
+		deadline, _ := ctx.Deadline() // dialContext set one
+		left := time.Until(deadline)
+		if err == nil && left <= 0 {
+			unlock()
+			err = context.DeadlineExceeded
 		}
-		dctx, cancel := ctx, context.CancelFunc(func() {})
-		if deadline, ok := ctx.Deadline(); ok {
-			partial, err := partialDeadline(time.Now(), deadline, len(addrs)-i)
-			if err != nil {
-				unlock()
-				fail(err)
-				break
-			}
-			if partial.Before(deadline) {
-				dctx, cancel = context.WithDeadline(ctx, partial)
-			}
+		if err != nil { // the attempt's own error, worded as net.Dialer's
+			return nil, nil, cmp.Or[error](firstErr, &net.OpError{Op: "dial", Net: network, Addr: net.TCPAddrFromAddrPort(ap), Err: err})
 		}
-		c, err := dialAddr(dctx, network, endpoint)
+		dctx, cancel := context.WithTimeout(ctx, max(left/time.Duration(len(addrs)-i), min(left, minAddrTimeout)))
+		c, err := dialAddr(dctx, network, ap.String())
 		cancel()
 		if err == nil {
 			return c, unlock, nil
 		}
 		unlock() // no connection to it is in flight any more
-		if firstErr == nil {
-			firstErr = err
-		}
+		firstErr = cmp.Or(firstErr, err)
 	}
 	return nil, nil, firstErr
-}
-
-// lockEndpoint takes the lock of the endpoint an attempt connects to: the one
-// lock took for the first address, while it is unused, or else the endpoint's
-// lock, waiting while another handshake to it is in flight (RFC 6455 §4.1).
-func (s *handshakeSlot) lockEndpoint(ctx context.Context, ip netip.Addr, endpoint string) (func(), error) {
-	s.mu.Lock()
-	first := s.first
-	if first != nil && ip == s.ips[0].Unmap() {
-		s.first = nil
-	} else {
-		first = nil
-	}
-	s.mu.Unlock()
-	if first != nil {
-		return first, nil
-	}
-	return handshakeLocks.lock(ctx, endpoint)
-}
-
-// partition splits ips into the first address's family and the other one,
-// keeping their order, as net.Dialer does before racing them. IPv4-mapped IPv6
-// addresses count as IPv4 and are unmapped, so that their locks are the IPv4
-// address's.
-func partition(ips []netip.Addr) (primaries, fallbacks []netip.Addr) {
-	for _, ip := range ips {
-		ip = ip.Unmap()
-		if len(primaries) == 0 || ip.Is4() == primaries[0].Is4() {
-			primaries = append(primaries, ip)
-		} else {
-			fallbacks = append(fallbacks, ip)
-		}
-	}
-	return primaries, fallbacks
-}
-
-// partialDeadline is net.Dialer's share of the time left for one of
-// addrsRemaining addresses: an equal part, but at least minAddrTimeout (or
-// what is left, if less). It fails when the deadline has passed.
-func partialDeadline(now, deadline time.Time, addrsRemaining int) (time.Time, error) {
-	left := deadline.Sub(now)
-	if left <= 0 {
-		return time.Time{}, context.DeadlineExceeded
-	}
-	timeout := left / time.Duration(addrsRemaining)
-	if timeout < minAddrTimeout {
-		timeout = min(left, minAddrTimeout)
-	}
-	return now.Add(timeout), nil
 }

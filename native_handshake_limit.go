@@ -7,27 +7,24 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"slices"
+	"strconv"
 	"sync"
-	"time"
 )
 
-// handshakeLocks lets at most one opening handshake per endpoint (IP address
-// and port) be in flight in the process, as RFC 6455 §4.1 asks ("MUST NOT have
-// more than one connection in a CONNECTING state") and Chromium does: the next
-// handshake to an endpoint starts when the previous one opened or failed,
-// in the order they asked.
+// handshakeLocks lets one opening handshake per endpoint (IP address and port)
+// be in flight in the process, as RFC 6455 §4.1 asks and Chromium does, the
+// next starting when it ended, in the order they asked. held has a key while
+// its lock is held, listing who waits; a waiter's channel closes on its turn.
 var handshakeLocks = endpointLocks{held: map[string][]chan struct{}{}}
 
-// endpointLocks is a FIFO lock per key.
 type endpointLocks struct {
-	mu sync.Mutex
-	// held has a key while its lock is held; the value lists who waits, first
-	// first. A waiter's channel is closed when the lock passes to it.
+	mu   sync.Mutex
 	held map[string][]chan struct{}
 }
 
-// lock waits until key's lock is free and takes it, or returns ctx's error when
-// ctx ends first. unlock may be called more than once.
+// lock takes key's lock in its turn, or returns ctx's error if ctx ends first.
+// unlock may be called more than once.
 func (l *endpointLocks) lock(ctx context.Context, key string) (unlock func(), err error) {
 	var once sync.Once
 	unlock = func() { once.Do(func() { l.release(key) }) }
@@ -47,16 +44,14 @@ func (l *endpointLocks) lock(ctx context.Context, key string) (unlock func(), er
 	case <-ctx.Done():
 	}
 	l.mu.Lock()
-	waiters = l.held[key]
-	for i, w := range waiters {
-		if w == ch {
-			l.held[key] = append(waiters[:i:i], waiters[i+1:]...)
-			l.mu.Unlock()
-			return nil, ctx.Err()
-		}
+	i := slices.Index(l.held[key], ch)
+	if i >= 0 {
+		l.held[key] = slices.Delete(l.held[key], i, i+1)
 	}
 	l.mu.Unlock()
-	unlock() // it was handed to us meanwhile: pass it on
+	if i < 0 {
+		unlock() // it was handed to us meanwhile: pass it on
+	}
 	return nil, ctx.Err()
 }
 
@@ -64,68 +59,57 @@ func (l *endpointLocks) lock(ctx context.Context, key string) (unlock func(), er
 func (l *endpointLocks) release(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	waiters := l.held[key]
-	if len(waiters) == 0 {
+	if waiters := l.held[key]; len(waiters) > 0 {
+		l.held[key] = waiters[1:]
+		close(waiters[0])
+	} else {
 		delete(l.held, key)
+	}
+}
+
+// handshakeSlot is one socket's hold on handshakeLocks, until its handshake
+// ends. first is the lock lock took, until the attempt to its address takes
+// it over (dialSerial); unlocks has it too, for a handshake that never dials.
+type handshakeSlot struct {
+	ctx        context.Context    // the handshake's: waiting and dialing end with it
+	host, port string             // set by lock for dialContext: the URL's,
+	fams       [][]netip.AddrPort // and its addresses, by family
+	mu         sync.Mutex
+	unlocks    []func()
+	first      func()
+	done       bool
+}
+
+// hold keeps unlock (as first, if asked) until release, after which it unlocks
+// at once: a dial that ended after the handshake gave up.
+func (s *handshakeSlot) hold(unlock func(), first bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		unlock()
 		return
 	}
-	l.held[key] = waiters[1:]
-	close(waiters[0])
-}
-
-// handshakeSlot is one socket's hold on handshakeLocks: the locks its
-// handshake took, released together when the handshake ends.
-type handshakeSlot struct {
-	ctx     context.Context // the handshake's: waiting and dialing end with it
-	host    string          // the URL's host and port, and the addresses the host
-	port    string          // resolved to (lock), for dialContext
-	ips     []netip.Addr
-	mu      sync.Mutex
-	unlocks []func()
-	done    bool
-	// first is the unlock of the first address's lock that lock took, until
-	// an attempt to that address (lockEndpoint) takes it over; it stays among
-	// unlocks too, for a handshake that never dials.
-	first func()
-}
-
-// hold keeps unlock until release; after release it unlocks at once (a dial
-// of the transport that ends after the handshake gave up).
-func (s *handshakeSlot) hold(unlock func()) {
-	s.mu.Lock()
-	done := s.done
-	if !done {
-		s.unlocks = append(s.unlocks, unlock)
-	}
-	s.mu.Unlock()
-	if done {
-		unlock()
+	s.unlocks = append(s.unlocks, unlock)
+	if first {
+		s.first = unlock
 	}
 }
 
 // release ends the slot's hold: the handshake opened or failed.
 func (s *handshakeSlot) release() {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.done = true
-	unlocks := s.unlocks
-	s.unlocks = nil
-	s.first = nil // a dial after the handshake ended waits its turn again
-	s.mu.Unlock()
-	for _, u := range unlocks {
+	for _, u := range s.unlocks {
 		u()
 	}
+	s.unlocks, s.first = nil, nil // a later dial waits its turn again
 }
 
-// dialer is what http.DefaultTransport dials with.
-var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
-
 // lock takes the socket's turn before its handshake starts, so that a socket
-// waiting for its turn holds nothing but its goroutine. With the socket's own
-// transport (resolve set) the key is the first address the URL's host resolves
-// to, and its port, and dialContext connects there first (native_dial.go);
-// through the caller's HTTPClient, whose dialing the package does not see, it
-// is the URL's host and port as written (a proxy, or the client's own
-// resolver, decides where it really goes).
+// waiting for it holds nothing but its goroutine. The key is the first address
+// the URL's host resolves to with the socket's own transport (resolve), or,
+// through the caller's HTTPClient, whose dialing is not ours, the URL's host.
 func (s *handshakeSlot) lock(ctx context.Context, href string, resolve bool) error {
 	u, err := url.Parse(href)
 	if err != nil {
@@ -133,67 +117,32 @@ func (s *handshakeSlot) lock(ctx context.Context, href string, resolve bool) err
 	}
 	host, port := u.Hostname(), u.Port()
 	if port == "" {
-		port = "80"
-		if u.Scheme == "wss" {
-			port = "443"
-		}
+		port = map[bool]string{false: "80", true: "443"}[u.Scheme == "wss"]
 	}
 	key := net.JoinHostPort(host, port)
 	if resolve {
 		ips, err := lookupNetIP(ctx, "ip", host)
+		if err == nil && len(ips) == 0 {
+			err = &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
+		}
 		if err != nil {
 			return err
 		}
-		if len(ips) == 0 {
-			return &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
+		n, _ := strconv.ParseUint(port, 10, 16)
+		for _, ip := range ips { // by family, as net.Dialer races them; IPv4-mapped is IPv4
+			ap := netip.AddrPortFrom(ip.Unmap(), uint16(n))
+			i := slices.IndexFunc(s.fams, func(f []netip.AddrPort) bool { return f[0].Addr().Is4() == ap.Addr().Is4() })
+			if i < 0 {
+				i, s.fams = len(s.fams), append(s.fams, nil)
+			}
+			s.fams[i] = append(s.fams[i], ap)
 		}
-		s.host, s.port, s.ips = host, port, ips
-		key = net.JoinHostPort(ips[0].Unmap().String(), port)
+		s.host, s.port, key = host, port, s.fams[0][0].String()
 	}
 	unlock, err := handshakeLocks.lock(ctx, key)
 	if err != nil {
 		return err
 	}
-	if resolve {
-		s.mu.Lock()
-		if !s.done {
-			s.first = unlock
-		}
-		s.mu.Unlock()
-	}
-	s.hold(unlock)
+	s.hold(unlock, resolve)
 	return nil
-}
-
-// dialContext is the DialContext of the socket's own transport. It connects to
-// the addresses lock resolved as net.Dialer would have connected to the host
-// (dialParallel: the two families raced, RFC 8305), but each attempt under its
-// endpoint's lock: the first address's is the one lock took, each other one is
-// taken when the attempt starts, waiting while another handshake to it is in
-// flight. An attempt that fails or loses the race releases its lock at once;
-// the winner's is held until release. As with net.Dialer, dialer.Timeout
-// bounds the whole dial, shared out among a family's addresses, and a wait for
-// an address's turn counts against it. (An address other than the URL's, a
-// proxy's, is dialed as it is.)
-func (s *handshakeSlot) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if s.ctx != nil {
-		defer context.AfterFunc(s.ctx, cancel)()
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil || len(s.ips) == 0 || host != s.host || port != s.port {
-		return dialAddr(ctx, network, addr)
-	}
-	if dialer.Timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, dialer.Timeout)
-		defer cancel()
-	}
-	primaries, fallbacks := partition(s.ips)
-	c, unlock, err := s.dialParallel(ctx, network, port, primaries, fallbacks)
-	if err != nil {
-		return nil, err
-	}
-	s.hold(unlock)
-	return c, nil
 }

@@ -2,14 +2,23 @@ package wire
 
 import (
 	"bytes"
-	"compress/flate"
 	"io"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
 )
 
-// The compressor and decompressor seams: everything that names compress/flate
-// is in this file, so that trying another implementation with the same API
-// (github.com/klauspost/compress/flate) changes this file only.
+// The compressor and decompressor seams: everything that names a flate
+// package is in this file. It is github.com/klauspost/compress/flate, which
+// has compress/flate's API: measured against the standard library as this
+// file uses them (bench/flatecmp), it compresses 30-40 % faster at
+// BestSpeed (JSON, 128 B to 1 MiB), keeps the whole 32 KiB window between
+// messages where compress/flate's BestSpeed keeps only the last message
+// (128 B JSON messages shrink to 28 % instead of 57 %), inflates 10-30 %
+// faster without allocating, and its compressor holds about 380 KiB less.
+// The price: its BestSpeed stores a block in which it finds no match, where
+// compress/flate would still Huffman-code it, so hex, base64 or random
+// letters go out uncompressed (compress/flate: 50-78 %).
 
 // windowSize is the LZ77 window of permessage-deflate at 15 bits.
 const windowSize = 32 << 10

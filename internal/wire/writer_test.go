@@ -141,7 +141,10 @@ func TestWriterDeflateInterop(t *testing.T) {
 			}
 			f := parseClientFrames(t, out)[0]
 			compressed := f.b0&0x40 != 0
-			if compressed != (n >= 128) && !(noTakeover && i%10 == 9) {
+			// Alone (no context takeover), a message that did not shrink goes
+			// out as is: random bytes, and with klauspost/compress's BestSpeed
+			// any message in which it finds no match.
+			if compressed && n < 128 || !noTakeover && compressed != (n >= 128) {
 				t.Fatalf("message %d (%d bytes): compressed %v", i, n, compressed)
 			}
 			got := f.payload

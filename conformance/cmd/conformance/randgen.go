@@ -460,6 +460,7 @@ func (s script) query() string {
 			case p == nil:
 				w = append(w, "p20")
 			case i == 0 && it.join && it.pauseMS == 0 && len(w) > 0 && !strings.HasPrefix(w[len(w)-1], "p"):
+				// (The first item has nothing to join: the handshake is a write of its own.)
 				w[len(w)-1] += hex.EncodeToString(p)
 			case len(w) == 0 || !strings.HasPrefix(w[len(w)-1], "p"):
 				// Writes not meant to be read together are gapMS ms apart, and the
@@ -489,12 +490,12 @@ func (s script) String() string {
 		note = " (" + s.headNote + ")"
 	}
 	fmt.Fprintf(&b, "handshake answer%s: %s\n", note, strings.Join(s.head, " | "))
-	for _, it := range s.items {
+	for i, it := range s.items {
 		b.WriteString("  ")
 		if it.pauseMS > 0 {
 			fmt.Fprintf(&b, "[after %d ms] ", it.pauseMS)
 		}
-		if it.join && it.pauseMS == 0 {
+		if it.join && it.pauseMS == 0 && i > 0 {
 			b.WriteString("[same write] ")
 		}
 		b.WriteString(it.desc)

@@ -34,6 +34,7 @@ func newHandler() *handler {
 	m.HandleFunc("/noclose", h.noClose)
 	m.HandleFunc("/fragdrop", h.fragDrop)
 	m.HandleFunc("/raw", h.raw)
+	m.HandleFunc("/script", h.script)
 	m.HandleFunc("/restartable", h.restartables.serve)
 	m.HandleFunc("/late", h.late)
 	m.HandleFunc("/smallwindow", h.smallWindow)

@@ -71,6 +71,9 @@ func run() (int, error) {
 	if *flagURLsOnly {
 		return runURLsOnly()
 	}
+	if *flagRandom > 0 || *flagRandomPick != "" {
+		return runRandom()
+	}
 	scs := scenario.All()
 	if *flagRun != "" {
 		re, err := regexp.Compile(*flagRun)

@@ -305,8 +305,11 @@ func (t *nativeTransport) readEnded(err error) {
 // once, then "error" and "close" 1006.
 func (t *nativeTransport) failConn(pe *wire.ProtocolError) {
 	var err error = pe
-	if pe == wire.ErrInvalidUTF8 {
+	switch pe {
+	case wire.ErrInvalidUTF8:
 		err = ErrInvalidUTF8 // the package's own sentinel, which the error event has always carried
+	case wire.ErrFrameTooBig:
+		err = nil // Chromium drops the connection: "close" 1006 with no "error" (and no close frame)
 	}
 	if !t.end(endCause{code: 1006, err: err}) {
 		return

@@ -27,6 +27,7 @@ func TestServerFramesAsChromium(t *testing.T) {
 		{"ping between fragments", "01016189008001628802" + "03e8", []step{opened(), msg("text:ab"), closed(1000, "", true)}, 1000},
 		{"close code 1005 on the wire", "880203ed", []step{opened(), failed(), closed(1006, "", false)}, 1002},
 		{"fragmented message then close", "010368656c80026c6f880203e8", []step{opened(), msg("text:hello"), closed(1000, "", true)}, 1000},
+		{"frame longer than 2^31-1 bytes", "827f0000000080000000", []step{opened(), closed(1006, "", false)}, -1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			id := "frames-" + c.hex
@@ -51,6 +52,7 @@ func TestCheckDeflateResponse(t *testing.T) {
 		"permessage-deflate; server_max_window_bits=8":                               true,
 		"permessage-deflate; server_max_window_bits=15":                              true,
 		"permessage-deflate;server_max_window_bits = 10":                             true,
+		"permessage-deflate; server_max_window_bits=\"10\"":                          true,
 		"permessage-deflate; server_max_window_bits=7":                               false,
 		"permessage-deflate; server_max_window_bits=16":                              false,
 		"permessage-deflate; server_max_window_bits=010":                             false,

@@ -212,6 +212,9 @@ func parseExtensions(values []string, offered bool) (deflateParams, error) {
 			for _, param := range params[1:] {
 				k, val, hasValue := strings.Cut(strings.TrimSpace(param), "=")
 				k, val = strings.TrimSpace(k), strings.TrimSpace(val)
+				if n := len(val); n >= 2 && val[0] == '"' && val[n-1] == '"' {
+					val = val[1 : n-1] // a quoted-string value (RFC 7692 §7.1), as Chromium reads it
+				}
 				if seen[k] {
 					return p, fmt.Errorf("websocket: the server repeated the permessage-deflate parameter %s", k)
 				}

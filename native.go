@@ -121,7 +121,7 @@ func (t *nativeTransport) run() {
 	t.cancel()
 	if err != nil {
 		t.end(endCause{code: 1006, err: err})
-		t.ws.closed(t.cause.code, "", false, t.cause.err)
+		t.report()
 		return
 	}
 	t.rd = wire.NewReader(u.conn, wire.ReaderConfig{
@@ -153,7 +153,7 @@ func (t *nativeTransport) run() {
 	t.mu.Unlock()
 	if aborted {
 		u.conn.Close()
-		t.ws.closed(1006, "", false, t.cause.err)
+		t.report()
 		return
 	}
 	t.wb.enable(t.ws.sent)
@@ -325,19 +325,24 @@ func (t *nativeTransport) failConn(pe *wire.ProtocolError) {
 // cause.
 func (t *nativeTransport) finish() {
 	t.closeConn()
+	t.keepalive.stop()
+	t.ws.guard.unwatch()
+	t.ws.sendq.stop()
+	t.ws.sendq.wait() // no writer runs any more: none arms the timer or uses wr
 	t.mu.Lock()
 	if t.timer != nil {
 		t.timer.Stop()
 	}
 	t.mu.Unlock()
-	t.keepalive.stop()
-	t.ws.guard.unwatch()
-	t.ws.sendq.stop()
-	t.ws.sendq.wait()
 	t.wmu.Lock()
-	t.wr.Release() // no writer runs any more
+	t.wr.Release()
 	t.wmu.Unlock()
 	t.wb.wait() // the flusher ends once its connection is closed
+	t.report()
+}
+
+// report reports closed with the end cause.
+func (t *nativeTransport) report() {
 	t.mu.Lock()
 	c := t.cause
 	t.mu.Unlock()

@@ -5,6 +5,8 @@ package websockettest
 import (
 	"context"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -70,11 +72,15 @@ func start(t testing.TB, tls bool, handler []func(*Conn)) *Server {
 	if len(handler) == 1 {
 		s.handler = handler[0]
 	}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// A client that walks away (an untrusted certificate, a handshake
+	// timeout) is the test's business, not a line in its output.
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if tls {
-		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+		s.ts.StartTLS()
 		s.URL = "wss" + strings.TrimPrefix(s.ts.URL, "https")
 	} else {
-		s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
+		s.ts.Start()
 		s.URL = "ws" + strings.TrimPrefix(s.ts.URL, "http")
 	}
 	t.Cleanup(s.Close)
@@ -120,6 +126,7 @@ func (s *Server) Accept(ctx context.Context) *Conn {
 		}
 		seen, refused, closed, ch := s.seen, s.refused, s.closed, s.changed
 		s.mu.Unlock()
+		taken := seen - refused
 		if closed {
 			s.t.Fatalf("websockettest: Accept: the server is closed")
 		}
@@ -127,8 +134,8 @@ func (s *Server) Accept(ctx context.Context) *Conn {
 		case <-ch:
 		case <-ctx.Done():
 			what := "no request at all"
-			if seen > 0 || refused > 0 {
-				what = fmt.Sprintf("%d handshake(s) accepted and taken before, %d request(s) refused or answered without a connection", seen-refused, refused)
+			if seen > 0 {
+				what = fmt.Sprintf("%d request(s) answered without a connection (refused, given up by the client, or not WebSocket handshakes) and %d connection(s) that earlier Accepts took", refused, taken)
 			}
 			s.t.Fatalf("websockettest: Accept: no connection before the context ended (%v); the server saw %s", context.Cause(ctx), what)
 			return nil

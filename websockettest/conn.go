@@ -316,8 +316,9 @@ func (c *Conn) Drop() { c.end(errDropped) }
 // a FIN, without a close frame.
 func (c *Conn) Reset() { c.end(errReset) }
 
-// StopReading makes the server stop reading the client's bytes after what it
-// has already taken, as a slow server does: the kernel's buffers fill and the
+// StopReading makes the server stop acting on the client's bytes after those
+// it has already taken in, as a slow server does (at most one read of the
+// connection more, which then waits too): the kernel's buffers fill and the
 // client's writes back up, so its BufferedAmount grows. Pings and close
 // frames go unanswered meanwhile. ResumeReading undoes it.
 func (c *Conn) StopReading() {
@@ -414,6 +415,16 @@ type gate struct {
 }
 
 func (g gate) Read(p []byte) (int, error) {
+	g.wait()
+	n, err := g.src.Read(p)
+	// A read that was under way when StopReading came: its bytes wait too,
+	// so that nothing read after StopReading is acted on.
+	g.wait()
+	return n, err
+}
+
+// wait returns when reading is not stopped or the connection is ending.
+func (g gate) wait() {
 	c := g.c
 	c.mu.Lock()
 	for c.stopped && c.endedBy == nil {
@@ -423,7 +434,6 @@ func (g gate) Read(p []byte) (int, error) {
 		c.mu.Lock()
 	}
 	c.mu.Unlock()
-	return g.src.Read(p)
 }
 
 // readLoop reads the client's frames until the connection ends, then closes

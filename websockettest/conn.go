@@ -522,7 +522,7 @@ func (c *Conn) readFrames() *CloseError {
 			return c.fail(1002, "a continuation frame outside a message")
 		case (op == OpText || op == OpBinary) && inMessage:
 			return c.fail(1002, "a new message (opcode %d) before the last frame of the previous one", op)
-		case !control && uint64(len(msg))+n > maxMessageSize:
+		case !control && (n > maxMessageSize || uint64(len(msg))+n > maxMessageSize):
 			return c.fail(1009, "a message of more than %d bytes", maxMessageSize)
 		}
 		payload := make([]byte, n)

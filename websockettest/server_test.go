@@ -334,9 +334,9 @@ func TestStopReadingBacksUpTheClient(t *testing.T) {
 
 func TestHandshakeRefused(t *testing.T) {
 	srv := websockettest.NewServer(t)
-	var seen *http.Request
+	seen := make(chan *http.Request, 1)
 	srv.SetHandshake(func(r *http.Request) websockettest.Handshake {
-		seen = r
+		seen <- r
 		return websockettest.Handshake{Status: 401, Header: http.Header{"Www-Authenticate": {`Bearer realm="ws"`}}, Body: "who are you?"}
 	})
 	c := dial(t, srv.URL+"/private", websocket.Options{})
@@ -348,8 +348,8 @@ func TestHandshakeRefused(t *testing.T) {
 	if ev := next(t, c.closed, "close event"); ev.Code != 1006 {
 		t.Errorf("close %d, want 1006", ev.Code)
 	}
-	if seen == nil || seen.URL.Path != "/private" {
-		t.Errorf("the handshake function saw %v, want the request for /private", seen)
+	if r := next(t, seen, "handshake request"); r.URL.Path != "/private" {
+		t.Errorf("the handshake function saw %v, want the request for /private", r.URL)
 	}
 }
 
@@ -551,5 +551,25 @@ func TestClientProtocolError(t *testing.T) {
 	got, _ := io.ReadAll(br)
 	if want := []byte{0x88, 2, 0x03, 0xea}; !bytes.Equal(got, want) {
 		t.Errorf("the client got % x then the end, want the close frame % x", got, want)
+	}
+}
+
+// Ping waits for the pong; with reading stopped none is read, and Ping fails
+// at its context's end saying so.
+func TestPingFailsWhileNotReading(t *testing.T) {
+	srv := websockettest.NewServer(t)
+	c := dial(t, srv.URL, websocket.Options{})
+	conn := srv.Accept(ctx(t))
+	next(t, c.open, "open event")
+	conn.StopReading()
+	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err := conn.Ping(short, []byte("p"))
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no pong") || !strings.Contains(err.Error(), "reading is stopped") {
+		t.Errorf("Ping = %v, want no pong before the deadline, naming StopReading", err)
+	}
+	conn.ResumeReading()
+	if err := conn.Ping(ctx(t), []byte("p2")); err != nil {
+		t.Errorf("Ping after ResumeReading: %v", err)
 	}
 }

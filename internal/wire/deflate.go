@@ -39,81 +39,52 @@ type inflater struct {
 // output of those before it. limit > 0: ErrMessageTooBig as soon as the
 // output exceeds limit bytes.
 func (f *inflater) inflate(dst, comp []byte, takeover bool, limit int64) ([]byte, error) {
-	f.src.Reset(comp)
-	var dict []byte
-	if takeover {
-		dict = f.window
-	}
+	f.src.Reset(comp) // f.window, the dictionary, stays empty without takeover
 	if f.fr == nil {
-		f.fr = flate.NewReaderDict(&f.src, dict)
-	} else if err := f.fr.(flate.Resetter).Reset(&f.src, dict); err != nil {
+		f.fr = flate.NewReaderDict(&f.src, f.window)
+	} else if err := f.fr.(flate.Resetter).Reset(&f.src, f.window); err != nil {
 		return dst, ErrBadCompression
 	}
 	start := len(dst)
 	for {
-		if len(dst) == cap(dst) {
-			// Full: look for more before growing, so that a buffer of
-			// exactly the message's size is not copied into a larger one.
-			n, err := f.fr.Read(f.probe[:])
-			if n > 0 {
-				if limit > 0 && int64(len(dst)-start+n) > limit {
-					return dst, ErrMessageTooBig
-				}
-				dst = append(grow(dst, n), f.probe[:n]...)
-			}
-			if done, err := f.end(err); done || err != nil {
-				return f.keep(dst, start, takeover), err
-			}
-			continue
-		}
-		room := dst[len(dst):cap(dst)]
-		if limit > 0 {
-			if left := limit + 1 - int64(len(dst)-start); int64(len(room)) > left {
-				room = room[:left]
+		// Full: look for more before growing, so that a buffer of exactly
+		// the message's size is not copied into a larger one.
+		p, full := f.probe[:], len(dst) == cap(dst)
+		if !full {
+			p = dst[len(dst):cap(dst)]
+			if left := limit + 1 - int64(len(dst)-start); limit > 0 && int64(len(p)) > left {
+				p = p[:left]
 			}
 		}
-		n, err := f.fr.Read(room)
-		dst = dst[:len(dst)+n]
-		if limit > 0 && int64(len(dst)-start) > limit {
+		n, err := f.fr.Read(p)
+		if full {
+			dst = append(grow(dst, n), p[:n]...)
+		} else {
+			dst = dst[:len(dst)+n]
+		}
+		switch {
+		case limit > 0 && int64(len(dst)-start) > limit:
 			return dst, ErrMessageTooBig
+		case err == nil:
+			continue
+		case err != io.EOF && (err != io.ErrUnexpectedEOF || f.src.Len() > 0):
+			// io.EOF: a final block (BFINAL), allowed; io.ErrUnexpectedEOF
+			// with the input used up: the end of the message (as zlib's
+			// Z_SYNC_FLUSH reading).
+			return dst, ErrBadCompression
 		}
-		if done, err := f.end(err); done || err != nil {
-			return f.keep(dst, start, takeover), err
+		if takeover { // the last windowSize bytes of output: the next message's dictionary
+			out := dst[max(start, len(dst)-windowSize):]
+			if f.window == nil {
+				f.window = make([]byte, 0, windowSize)
+			}
+			if drop := len(f.window) + len(out) - windowSize; drop > 0 {
+				f.window = f.window[:copy(f.window, f.window[drop:])]
+			}
+			f.window = append(f.window, out...)
 		}
+		return dst, nil
 	}
-}
-
-// end says whether the inflater's err ends the message, or fails it.
-func (f *inflater) end(err error) (done bool, _ error) {
-	switch {
-	case err == nil:
-		return false, nil
-	case err == io.EOF:
-		return true, nil // a final block (BFINAL): allowed
-	case err == io.ErrUnexpectedEOF && f.src.Len() == 0:
-		return true, nil // the input ran out: the end of the message (zlib's Z_SYNC_FLUSH reading)
-	}
-	return true, ErrBadCompression
-}
-
-// keep notes the message's output as the window of the next, and returns dst.
-func (f *inflater) keep(dst []byte, start int, takeover bool) []byte {
-	if !takeover {
-		return dst
-	}
-	out := dst[start:]
-	if len(out) >= windowSize {
-		f.window = append(f.window[:0], out[len(out)-windowSize:]...)
-		return dst
-	}
-	if f.window == nil {
-		f.window = make([]byte, 0, windowSize)
-	}
-	if drop := len(f.window) + len(out) - windowSize; drop > 0 {
-		f.window = f.window[:copy(f.window, f.window[drop:])]
-	}
-	f.window = append(f.window, out...)
-	return dst
 }
 
 // flateWriters keeps the compressors of released Writers for new ones (a

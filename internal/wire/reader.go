@@ -47,19 +47,14 @@ type ReaderConfig struct {
 
 const (
 	readBufSize = 4 << 10 // the read buffer: the idle memory of a Reader
-	// exactAlloc bounds the buffer made up front for a message whose frame
-	// gives its size: a larger one (a server may announce sizes it never
-	// sends) grows as its bytes arrive.
+	// exactAlloc bounds the buffer made up front for a message of one frame: a
+	// larger one (a server may announce sizes it never sends) grows as bytes arrive.
 	exactAlloc = 16 << 20
 	// maxSizeHint bounds the buffer a fragmented or compressed message starts in.
-	maxSizeHint = 1 << 20
-	// smallMessage: an assembled message up to this size is copied into a
-	// buffer of its own, and the assembly buffer is kept for the next one.
-	smallMessage = 512
-	// keepScratch bounds the assembly and compressed-bytes buffers kept
-	// between messages.
-	keepScratch = 64 << 10
-	maxInt32    = 1<<31 - 1
+	maxSizeHint  = 1 << 20
+	smallMessage = 512      // an assembled message up to this size is copied out; its buffer is kept
+	keepScratch  = 64 << 10 // bounds the assembly and compressed-bytes buffers kept between messages
+	maxInt32     = 1<<31 - 1
 )
 
 // Reader parses the frames a server sends (RFC 6455 and RFC 7692) with
@@ -72,17 +67,17 @@ const (
 // empty continuation frame without FIN is ignored, as Chromium never sees
 // it); a control frame's once its payload is complete.
 type Reader struct {
-	src  io.Reader
-	cfg  ReaderConfig
-	buf  []byte
-	r, w int   // buf[r:w]: read, not yet parsed
-	rerr error // what src returned last, once buf[r:w] is used up
-	err  error // the error Next returns from now on
+	src   io.Reader
+	cfg   ReaderConfig
+	buf   []byte
+	r, w  int   // buf[r:w]: read, not yet parsed
+	rerr  error // what src returned last, once buf[r:w] is used up
+	err   error // the error Next returns from now on
+	empty int   // reads of src in a row that returned nothing
 
-	inMsg      bool // a fragmented data message is under way
-	text       bool // the message under way is text
-	compressed bool // ... and its first frame had RSV1
-	size       int64
+	inMsg      bool   // a fragmented data message is under way
+	op         Opcode // the opcode of the message under way: OpText or OpBinary
+	compressed bool   // its first frame had RSV1
 	utf        utf8Stream
 	msg        []byte // the message being assembled (fragmented or inflated)
 	comp       []byte // the compressed bytes of the message under way
@@ -110,8 +105,7 @@ func (r *Reader) Next() (Message, error) {
 	}
 	m, err := r.next()
 	if err != nil {
-		var pe *ProtocolError
-		if r.closed && errors.As(err, &pe) {
+		if pe := (*ProtocolError)(nil); r.closed && errors.As(err, &pe) {
 			err = ErrFrameAfterClose
 		}
 		r.err = err
@@ -120,143 +114,125 @@ func (r *Reader) Next() (Message, error) {
 	return m, err
 }
 
+// read reads src into p once. src's error comes once the bytes read before it
+// are used up, io.EOF as io.ErrUnexpectedEOF (more bytes were needed); 100
+// empty reads in a row are io.ErrNoProgress, so that such a src cannot hang Next.
+func (r *Reader) read(p []byte) (int, error) {
+	switch r.rerr {
+	case nil:
+	case io.EOF:
+		return 0, io.ErrUnexpectedEOF
+	default:
+		return 0, r.rerr
+	}
+	k, err := r.src.Read(p)
+	if r.empty++; k > 0 {
+		r.empty = 0
+	} else if err == nil && r.empty >= 100 {
+		err = io.ErrNoProgress
+	}
+	r.rerr = err
+	return k, nil
+}
+
 // fill reads until buf[r:w] holds n bytes (n <= len(buf)).
 func (r *Reader) fill(n int) error {
 	if r.w-r.r >= n {
 		return nil
 	}
-	if r.r == r.w {
-		r.r, r.w = 0, 0
-	} else if len(r.buf)-r.r < n {
+	if r.r == r.w || len(r.buf)-r.r < n {
 		r.w = copy(r.buf, r.buf[r.r:r.w])
 		r.r = 0
 	}
-	for empty := 0; r.w-r.r < n; {
-		if r.rerr != nil {
-			return r.rerr
-		}
-		k, err := r.src.Read(r.buf[r.w:])
-		r.w += k
+	for r.w-r.r < n {
+		k, err := r.read(r.buf[r.w:])
 		if err != nil {
-			r.rerr = err
-		} else if k == 0 {
-			if empty++; empty >= 100 {
-				r.rerr = io.ErrNoProgress
-			}
+			return err
 		}
+		r.w += k
 	}
 	return nil
-}
-
-// eof is the error of a src that ended (err) before a frame's bytes were all
-// there; boundary: no byte of the frame had come.
-func (r *Reader) eof(err error, boundary bool) error {
-	if err != io.EOF {
-		return err
-	}
-	if boundary && (!r.inMsg || r.closed) {
-		return io.EOF
-	}
-	return io.ErrUnexpectedEOF
 }
 
 func (r *Reader) next() (Message, error) {
 	for {
 		if err := r.fill(2); err != nil {
-			return Message{}, r.eof(err, r.r == r.w)
+			if r.r == r.w && r.rerr == io.EOF && (!r.inMsg || r.closed) {
+				err = io.EOF // no byte of a frame came, and no message is cut
+			}
+			return Message{}, err
 		}
 		b0, b1 := r.buf[r.r], r.buf[r.r+1]
-		hl := 2
-		switch b1 & 0x7f {
-		case 126:
-			hl = 4
-		case 127:
-			hl = 10
-		}
-		if err := r.fill(hl); err != nil {
-			return Message{}, r.eof(err, false)
-		}
-		length := uint64(b1 & 0x7f)
-		switch length {
-		case 126:
-			length = uint64(binary.BigEndian.Uint16(r.buf[r.r+2:]))
-			if length < 126 {
-				return Message{}, ErrNonMinimalLength
+		fin, rsv, op := b0&0x80 != 0, b0&0x70, Opcode(b0&0x0f)
+		length, hl := uint64(b1&0x7f), 2
+		if length >= 126 {
+			hl = 4 + 6*int(length-126) // 126: a 16-bit length follows, 127: a 64-bit one
+			if err := r.fill(hl); err != nil {
+				return Message{}, err
 			}
-		case 127:
-			length = binary.BigEndian.Uint64(r.buf[r.r+2:])
-			if length < 1<<16 || length>>63 != 0 {
-				return Message{}, ErrNonMinimalLength
+			if length = uint64(binary.BigEndian.Uint16(r.buf[r.r+2:])); hl == 10 {
+				length = binary.BigEndian.Uint64(r.buf[r.r+2:])
 			}
-			if length > maxInt32 {
+			if length < 126 || hl == 10 && (length < 1<<16 || length>>63 != 0) {
+				return Message{}, ErrNonMinimalLength
+			} else if length > maxInt32 {
 				return Message{}, ErrFrameTooBig
 			}
 		}
-		masked := b1&0x80 != 0
-		if masked {
-			hl += 4
-			if err := r.fill(hl); err != nil {
-				return Message{}, r.eof(err, false)
-			}
-		}
-		fin, rsv, op := b0&0x80 != 0, b0&0x70, Opcode(b0&0x0f)
-		n := int(length)
-
-		if op >= OpClose && op <= OpPong {
-			if !fin || length > 125 {
-				return Message{}, ErrBadControlFrame
-			}
-			if err := r.fill(hl + n); err != nil {
-				return Message{}, r.eof(err, false)
-			}
-			payload := r.buf[r.r+hl : r.r+hl+n : r.r+hl+n]
-			r.r += hl + n
-			switch {
-			case r.closed:
-				return Message{}, ErrFrameAfterClose
-			case masked:
-				return Message{}, ErrMaskedFrame
-			case rsv != 0:
-				return Message{}, ErrReservedBits
-			}
-			if op != OpClose {
-				return Message{Op: op, Data: payload}, nil
-			}
-			return r.parseClose(payload)
-		}
-
-		if op == OpContinuation && n == 0 && !fin {
+		masked, n := b1&0x80 != 0, int(length)
+		hl += 4 * int(b1>>7) // the mask key
+		control := op >= OpClose && op <= OpPong
+		if err := r.fill(hl); err != nil {
+			return Message{}, err
+		} else if control && (!fin || n > 125) {
+			return Message{}, ErrBadControlFrame
+		} else if op == OpContinuation && n == 0 && !fin {
 			r.r += hl // Chromium's basic stream makes no frame of it
 			continue
 		}
-		if op == OpContinuation && n > 0 {
-			if err := r.fill(hl + 1); err != nil {
-				return Message{}, r.eof(err, false)
-			}
+		need := hl // the bytes the rest of the rules wait for (see Reader)
+		switch {
+		case control:
+			need += n
+		case op == OpContinuation:
+			need += min(n, 1)
 		}
-		if op > OpBinary { // 3-7, 11-15
-			switch {
-			case r.closed:
-				return Message{}, ErrFrameAfterClose
-			case masked:
-				return Message{}, ErrMaskedFrame
-			case rsv != 0:
-				return Message{}, ErrReservedBits
-			}
-			return Message{}, ErrUnknownOpcode
+		if err := r.fill(need); err != nil {
+			return Message{}, err
 		}
 
-		// A data frame: Chromium's deflate stream first, then its channel.
-		rsv1 := rsv&0x40 != 0
+		// Chromium's deflate stream first, then its channel.
+		data, rsv1 := op <= OpBinary, rsv&0x40 != 0
 		switch {
 		case r.closed:
 			return Message{}, ErrFrameAfterClose
-		case r.cfg.Deflate && r.inMsg && rsv1:
+		case data && r.cfg.Deflate && r.inMsg && rsv1:
 			return Message{}, ErrMisplacedRSV1
 		case masked:
 			return Message{}, ErrMaskedFrame
-		case rsv&0x30 != 0, rsv1 && !r.cfg.Deflate:
+		case rsv&0x30 != 0, rsv1 && !(data && r.cfg.Deflate):
 			return Message{}, ErrReservedBits
+		case control:
+			p := r.buf[r.r+hl : r.r+need : r.r+need]
+			r.r += need
+			if op != OpClose {
+				return Message{Op: op, Data: p}, nil
+			}
+			// Chromium's ParseClose.
+			code := CloseNoStatus
+			if n >= 2 {
+				code = int(binary.BigEndian.Uint16(p))
+			}
+			switch {
+			case n == 1, n >= 2 && (code == 1005 || code == 1006 || code == 1015):
+				return Message{}, ErrBadClosePayload
+			case n > 2 && !utf8.Valid(p[2:]):
+				return Message{}, ErrCloseReasonUTF8
+			}
+			r.closed = true
+			return Message{Op: OpClose, Code: code, Reason: string(p[min(n, 2):])}, nil
+		case !data:
+			return Message{}, ErrUnknownOpcode
 		case op == OpContinuation && !r.inMsg:
 			return Message{}, ErrLoneContinuation
 		case op != OpContinuation && r.inMsg:
@@ -267,69 +243,69 @@ func (r *Reader) next() (Message, error) {
 			// comes inside a compressed message as part of it.
 			op = OpContinuation
 		}
+
+		// A data frame. A message of one uncompressed frame is read straight
+		// into a buffer of its size; the others are assembled in r.msg, or
+		// r.comp and then inflated into r.msg.
 		r.r += hl
+		single := op != OpContinuation && fin && !rsv1
 		if op != OpContinuation {
-			r.text, r.compressed, r.size, r.utf = op == OpText, rsv1, 0, utf8Stream{}
-			if fin && !rsv1 {
-				return r.readSized(op, n)
-			}
-			r.inMsg = true
-		}
-		if r.compressed {
-			if err := r.readCompressed(n); err != nil {
-				return Message{}, err
-			}
-		} else {
-			if max := r.cfg.MaxMessageSize; max > 0 && r.size+int64(n) > max {
-				return Message{}, ErrMessageTooBig
-			}
-			r.size += int64(n)
-			if r.msg == nil {
+			r.op, r.compressed, r.utf = op, rsv1, utf8Stream{}
+			if !single && r.msg == nil {
 				r.msg = make([]byte, 0, max(r.hint, smallMessage))
 			}
-			var err error
-			if r.msg, err = r.appendPayload(r.msg, n, r.text); err != nil {
-				return Message{}, err
+		}
+		r.inMsg = !fin
+		var b []byte
+		if r.compressed {
+			b = r.comp
+		} else if !single {
+			b = r.msg
+		}
+		if max := r.cfg.MaxMessageSize; max > 0 {
+			if r.compressed { // inflating to at most max, it is not over about twice that compressed (unless padded)
+				max = 2*max + 1024
 			}
+			if int64(len(b)+n) > max {
+				return Message{}, ErrMessageTooBig
+			}
+		}
+		if single && n <= exactAlloc {
+			b = r.alloc(n)[:0]
+		}
+		b, err := r.appendPayload(b, n, r.op == OpText && !r.compressed)
+		if err != nil {
+			return Message{}, err
+		}
+		if r.compressed {
+			r.comp = b
+		} else if !single {
+			r.msg = b
 		}
 		if !fin {
 			continue
 		}
-		r.inMsg = false
-		op = OpBinary
-		if r.text {
-			op = OpText
-		}
 		if r.compressed {
-			if err := r.inflateMessage(); err != nil {
+			if r.infl == nil {
+				r.infl = new(inflater)
+			}
+			b, err = r.infl.inflate(r.msg, append(r.comp, syncTail...), !r.cfg.ServerNoContextTakeover, r.cfg.MaxMessageSize)
+			r.msg, r.comp = b, reuse(r.comp)
+			if err != nil {
 				return Message{}, err
 			}
-		} else if r.text && !r.utf.complete() {
+		}
+		if r.op == OpText && (r.compressed && !utf8.Valid(b) || !r.utf.complete()) {
 			return Message{}, ErrInvalidUTF8
 		}
-		return Message{Op: op, Data: r.takeMessage()}, nil
+		if !single { // the caller gets its own buffer: r.msg's is kept when copied out
+			r.hint, r.msg = min(len(b), maxSizeHint), nil
+			if len(b) <= smallMessage || len(b) < cap(b)/2 {
+				r.msg, b = reuse(b), append(r.alloc(len(b))[:0], b...)
+			}
+		}
+		return Message{Op: r.op, Data: b}, nil
 	}
-}
-
-// parseClose reads a close frame's payload as Chromium's ParseClose does.
-func (r *Reader) parseClose(p []byte) (Message, error) {
-	switch {
-	case len(p) == 0:
-		r.closed = true
-		return Message{Op: OpClose, Code: CloseNoStatus}, nil
-	case len(p) == 1:
-		return Message{}, ErrBadClosePayload
-	}
-	code := int(binary.BigEndian.Uint16(p))
-	switch code {
-	case 1005, 1006, 1015:
-		return Message{}, ErrBadClosePayload
-	}
-	if !utf8.Valid(p[2:]) {
-		return Message{}, ErrCloseReasonUTF8
-	}
-	r.closed = true
-	return Message{Op: OpClose, Code: code, Reason: string(p[2:])}, nil
 }
 
 func (r *Reader) alloc(n int) []byte {
@@ -339,66 +315,12 @@ func (r *Reader) alloc(n int) []byte {
 	return make([]byte, n)
 }
 
-// readSized reads a message of one uncompressed frame of n bytes, whose
-// header has been consumed.
-func (r *Reader) readSized(op Opcode, n int) (Message, error) {
-	if max := r.cfg.MaxMessageSize; max > 0 && int64(n) > max {
-		return Message{}, ErrMessageTooBig
+// reuse returns b emptied for the next message, or nil when too large to keep.
+func reuse(b []byte) []byte {
+	if cap(b) > keepScratch {
+		return nil
 	}
-	text := op == OpText
-	if n > exactAlloc {
-		b, err := r.appendPayload(nil, n, text)
-		if err != nil {
-			return Message{}, err
-		}
-		if text && !r.utf.complete() {
-			return Message{}, ErrInvalidUTF8
-		}
-		return Message{Op: op, Data: b}, nil
-	}
-	if r.w-r.r >= n { // the common case: all there
-		data := r.alloc(n)
-		copy(data, r.buf[r.r:r.r+n])
-		r.r += n
-		if text && !utf8.Valid(data) {
-			return Message{}, ErrInvalidUTF8
-		}
-		return Message{Op: op, Data: data}, nil
-	}
-	data := r.alloc(n)
-	got := copy(data, r.buf[r.r:r.w])
-	r.r = r.w
-	if text && !r.utf.feed(data[:got]) {
-		return Message{}, ErrInvalidUTF8
-	}
-	for got < n {
-		var k int
-		if n-got <= len(r.buf) {
-			// The rest fits the read buffer: read it there, with what follows.
-			if err := r.fill(1); err != nil {
-				return Message{}, r.eof(err, false)
-			}
-			k = copy(data[got:], r.buf[r.r:r.w])
-			r.r += k
-		} else {
-			if r.rerr != nil {
-				return Message{}, r.eof(r.rerr, false)
-			}
-			var err error
-			k, err = r.src.Read(data[got:])
-			if err != nil {
-				r.rerr = err
-			}
-		}
-		if text && !r.utf.feed(data[got:got+k]) {
-			return Message{}, ErrInvalidUTF8
-		}
-		got += k
-	}
-	if text && !r.utf.complete() {
-		return Message{}, ErrInvalidUTF8
-	}
-	return Message{Op: op, Data: data}, nil
+	return b[:0]
 }
 
 // grow returns b with room for n more bytes, at least doubling its capacity.
@@ -412,97 +334,30 @@ func grow(b []byte, n int) []byte {
 }
 
 // appendPayload appends the next n payload bytes to b, checking them as
-// UTF-8 as they arrive when text. Bytes not yet read are read into b directly
-// when there are more of them than the read buffer holds.
+// UTF-8 as they arrive when text. When the read buffer is empty and more
+// bytes are missing than it holds, they are read into b directly.
 func (r *Reader) appendPayload(b []byte, n int, text bool) ([]byte, error) {
-	b = grow(b, min(n, exactAlloc))
 	for n > 0 {
+		b = grow(b, min(n, exactAlloc))
 		start := len(b)
-		switch {
-		case r.r < r.w:
-			k := min(n, r.w-r.r)
-			b = append(grow(b, k), r.buf[r.r:r.r+k]...)
-			r.r += k
-			n -= k
-		case n <= len(r.buf):
-			if err := r.fill(1); err != nil {
-				return b, r.eof(err, false)
-			}
-			continue
-		default:
-			if r.rerr != nil {
-				return b, r.eof(r.rerr, false)
-			}
-			b = grow(b, min(n, exactAlloc))
-			room := b[len(b):cap(b)]
-			k, err := r.src.Read(room[:min(n, len(room))])
+		if r.r == r.w && n > len(r.buf) {
+			k, err := r.read(b[start:min(cap(b), start+n)])
 			if err != nil {
-				r.rerr = err
+				return b, err
 			}
-			b = b[:len(b)+k]
-			n -= k
+			b = b[:start+k]
+		} else {
+			if err := r.fill(1); err != nil {
+				return b, err
+			}
+			k := min(n, r.w-r.r)
+			b = append(b, r.buf[r.r:r.r+k]...)
+			r.r += k
 		}
+		n -= len(b) - start
 		if text && !r.utf.feed(b[start:]) {
 			return b, ErrInvalidUTF8
 		}
 	}
 	return b, nil
-}
-
-// readCompressed adds the next n payload bytes to the compressed message
-// under way.
-func (r *Reader) readCompressed(n int) error {
-	// The compressed bytes are bounded too: a message inflating to at most
-	// the limit is not more than about twice as long compressed, unless
-	// padded with empty blocks.
-	if max := r.cfg.MaxMessageSize; max > 0 && int64(len(r.comp))+int64(n) > 2*max+1024 {
-		return ErrMessageTooBig
-	}
-	var err error
-	r.comp, err = r.appendPayload(r.comp, n, false)
-	return err
-}
-
-// inflateMessage inflates the compressed message just completed into r.msg.
-func (r *Reader) inflateMessage() error {
-	if r.infl == nil {
-		r.infl = new(inflater)
-	}
-	if r.msg == nil {
-		r.msg = make([]byte, 0, max(r.hint, smallMessage))
-	}
-	var err error
-	r.msg, err = r.infl.inflate(r.msg, append(r.comp, syncTail...), !r.cfg.ServerNoContextTakeover, r.cfg.MaxMessageSize)
-	if cap(r.comp) > keepScratch {
-		r.comp = nil
-	} else {
-		r.comp = r.comp[:0]
-	}
-	if err != nil {
-		return err
-	}
-	if r.text && !utf8.Valid(r.msg) {
-		return ErrInvalidUTF8
-	}
-	return nil
-}
-
-// takeMessage returns the message assembled in r.msg as the caller's own,
-// keeping the assembly buffer when the message is copied out of it.
-func (r *Reader) takeMessage() []byte {
-	b := r.msg
-	n := len(b)
-	r.hint = min(n, maxSizeHint)
-	if n <= smallMessage || n < cap(b)/2 {
-		out := r.alloc(n)
-		copy(out, b)
-		if cap(b) <= keepScratch {
-			r.msg = b[:0]
-		} else {
-			r.msg = nil
-		}
-		return out
-	}
-	r.msg = nil
-	return b
 }

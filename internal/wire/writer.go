@@ -21,14 +21,13 @@ type WriterConfig struct {
 // at a time.
 type Writer struct {
 	cfg      WriterConfig
-	compress bool // cfg allows compressing
-	keys     maskKeys
+	compress bool     // cfg allows compressing
+	keys     [32]byte // mask keys from crypto/rand, read 32 bytes at a time (one read per 8 frames)
+	kpos     int      // the next key in keys; 0: read more
 	d        deflater
 }
 
-// maxHeader is the longest header of a client frame: 2 bytes, an 8-byte
-// length and the mask key.
-const maxHeader = 14
+const maxHeader = 14 // the longest header of a client frame: 2 bytes, an 8-byte length, the mask key
 
 // NewWriter returns a Writer with config c.
 func NewWriter(c WriterConfig) *Writer {
@@ -40,34 +39,18 @@ func NewWriter(c WriterConfig) *Writer {
 // it cannot shrink, 5 bytes per block of at most 64 KiB, plus the flush).
 func MaxFrameSize(n int) int { return maxHeader + n + n/1024 + 64 }
 
-// maskKeys hands out frame mask keys from crypto/rand, read 32 bytes at a
-// time (one read per 8 frames).
-type maskKeys struct {
-	buf [32]byte
-	pos uint8
-}
-
-func (k *maskKeys) next() (key [4]byte, err error) {
-	if k.pos == 0 || int(k.pos) == len(k.buf) {
-		if _, err := rand.Read(k.buf[:]); err != nil {
-			return key, err
-		}
-		k.pos = 0
-	}
-	copy(key[:], k.buf[k.pos:])
-	k.pos += 4
-	return key, nil
-}
-
 // AppendFrame appends one whole masked frame (FIN set) carrying payload with
 // op (a data message, compressed when the config says so, or a ping, pong or
 // close frame) to dst and returns the extended slice. It does not keep
 // payload or dst. The only errors are crypto/rand's.
 func (w *Writer) AppendFrame(dst []byte, op Opcode, payload []byte) ([]byte, error) {
-	key, err := w.keys.next()
-	if err != nil {
-		return dst, err
+	if w.kpos == 0 {
+		if _, err := rand.Read(w.keys[:]); err != nil {
+			return dst, err
+		}
 	}
+	key := [4]byte(w.keys[w.kpos:])
+	w.kpos = (w.kpos + 4) % len(w.keys)
 	b0 := 0x80 | byte(op)
 	p := payload
 	if w.compress && op < OpClose && len(payload) >= w.cfg.Threshold {
@@ -82,17 +65,15 @@ func (w *Writer) AppendFrame(dst []byte, op Opcode, payload []byte) ([]byte, err
 	dst = grow(dst, maxHeader+n)
 	switch {
 	case n > 0xffff:
-		dst = append(dst, b0, 0x80|127, 0, 0, 0, 0, 0, 0, 0, 0)
-		binary.BigEndian.PutUint64(dst[len(dst)-8:], uint64(n))
+		dst = binary.BigEndian.AppendUint64(append(dst, b0, 0x80|127), uint64(n))
 	case n > 125:
-		dst = append(dst, b0, 0x80|126, byte(n>>8), byte(n))
+		dst = binary.BigEndian.AppendUint16(append(dst, b0, 0x80|126), uint16(n))
 	default:
 		dst = append(dst, b0, 0x80|byte(n))
 	}
 	dst = append(dst, key[:]...)
-	start := len(dst)
-	dst = dst[:start+n]
-	maskCopy(dst[start:], p, key)
+	maskCopy(dst[len(dst):len(dst)+n], p, key)
+	dst = dst[:len(dst)+n]
 	if cap(w.d.out) > keepScratch {
 		w.d.out = nil // a large message's buffer is not kept for the next
 	}

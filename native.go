@@ -367,6 +367,7 @@ func (t *nativeTransport) writeNow(m outgoing) {
 func (t *nativeTransport) writeMessage(m outgoing) {
 	if m.close {
 		if t.writeFrame(wire.OpClose, nil, m.code, m.reason) {
+			t.rd.IgnoreData() // as Chromium's channel, once its close frame is out
 			t.mu.Lock()
 			recv := t.closeRecv
 			t.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -84,12 +85,19 @@ type Reader struct {
 	hint       int    // the size of the last assembled message, at most maxSizeHint
 	closed     bool   // the close frame was returned
 	infl       *inflater
+	ignore     atomic.Bool // IgnoreData was called
 }
 
 // NewReader returns a Reader of the server's frames read from src.
 func NewReader(src io.Reader, c ReaderConfig) *Reader {
 	return &Reader{src: src, cfg: c, buf: make([]byte, readBufSize)}
 }
+
+// IgnoreData makes the Reader skip the data frames that come from now on, as
+// Chromium's channel drops them once its own close frame is out: they are not
+// returned and not checked for UTF-8, fragment order or size (nor inflated);
+// the frame rules still hold. It may be called from any goroutine.
+func (r *Reader) IgnoreData() { r.ignore.Store(true) }
 
 // Next returns the next data message or control frame. Errors: a
 // *ProtocolError (a broken rule), io.EOF (src ended at a frame boundary
@@ -203,6 +211,7 @@ func (r *Reader) next() (Message, error) {
 
 		// Chromium's deflate stream first, then its channel.
 		data, rsv1 := op <= OpBinary, rsv&0x40 != 0
+		ignore := data && r.ignore.Load()
 		switch {
 		case r.closed:
 			return Message{}, ErrFrameAfterClose
@@ -233,6 +242,16 @@ func (r *Reader) next() (Message, error) {
 			return Message{Op: OpClose, Code: code, Reason: string(p[min(n, 2):])}, nil
 		case !data:
 			return Message{}, ErrUnknownOpcode
+		case ignore:
+			r.r, r.inMsg = r.r+hl, !fin
+			for ; n > 0; n -= need {
+				if err := r.fill(1); err != nil {
+					return Message{}, err
+				}
+				need = min(n, r.w-r.r)
+				r.r += need
+			}
+			continue
 		case op == OpContinuation && !r.inMsg:
 			return Message{}, ErrLoneContinuation
 		case op != OpContinuation && r.inMsg:

@@ -322,3 +322,30 @@ func TestReaderHugeAnnounced(t *testing.T) {
 		t.Fatalf("err %v, Alloc called %v", err, called)
 	}
 }
+
+// After IgnoreData, data frames are skipped unchecked (invalid UTF-8, a lone
+// continuation, a new message inside another, the size limit), as Chromium's
+// channel drops them once its close frame is out; control frames still come,
+// and the frame rules (here a masked frame) still hold.
+func TestIgnoreData(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		stream []byte
+		want   []result
+	}{
+		{"skipped", cat(frame(false, 0, OpText, []byte{0xc0, 0xaf}), frame(true, 0, OpContinuation, []byte("x")),
+			frame(true, 0, OpContinuation, []byte("lone")), frame(false, 0, OpBinary, []byte("a")),
+			frame(true, 0, OpText, make([]byte, 5000)), frame(true, 0, OpPing, []byte("p")), frame(true, 0, OpClose, []byte{3, 0xe8})),
+			[]result{{Op: OpPing, Data: "p"}, {Op: OpClose, Code: 1000}, {Err: io.EOF}}},
+		{"masked", cat(frame(true, 0, OpText, []byte("ok")), unhex("8180010203046a")),
+			[]result{{Err: ErrMaskedFrame}}},
+	} {
+		for _, splits := range [][]byte{nil, {1}} {
+			r := NewReader(&splitReader{data: c.stream, splits: splits}, ReaderConfig{MaxMessageSize: 100})
+			r.IgnoreData()
+			if got := readAll(r); !sameResults(got, c.want) {
+				t.Errorf("%s, splits %v: got %v, want %v", c.name, splits, got, c.want)
+			}
+		}
+	}
+}

@@ -36,8 +36,12 @@ package main
 // not fail the run. This is sound: the package gives the same verdict for both
 // split patterns (checked, not assumed), and Chromium gives that verdict too once
 // the frames come in separate reads, so the only difference left is Chromium's
-// read-wide failure. Anything else, including a variant that still differs,
-// stays a difference. These scripts are not shrunk.
+// read-wide failure. The test is about reads, not about that failure only: it
+// also sets apart other ways in which Chromium's outcome depends on what came
+// in one read (e.g. its network process answers a ping of a read before the
+// renderer's listener of an earlier message of that read closes). Anything
+// else, including a variant that still differs, stays a difference. These
+// scripts are not shrunk.
 
 import (
 	"context"

@@ -36,9 +36,10 @@ type script struct {
 type item struct {
 	desc    string
 	bytes   []byte
-	split   int  // when > 0, the bytes are written in two writes split here, 20 ms apart
-	pauseMS int  // pause before the item
-	join    bool // written in the same write as the previous item's (last) write
+	frames  []frame // the frames in bytes, in order (for splitVariant)
+	split   int     // when > 0, the bytes are written in two writes split here, 20 ms apart
+	pauseMS int     // pause before the item
+	join    bool    // written in the same write as the previous item's (last) write
 }
 
 // frame is one WebSocket frame as a server writes it, valid or not.
@@ -264,6 +265,7 @@ var texts = []string{"", "hi", "héllo", "日本語", "😀!", strings.Repeat("a
 func (g gen) wrap(fs ...frame) item {
 	var it item
 	var descs []string
+	it.frames = fs
 	for _, f := range fs {
 		it.bytes = append(it.bytes, f.bytes()...)
 		descs = append(descs, f.String())
@@ -479,6 +481,28 @@ func (s script) query() string {
 	v["w"] = w
 	v.Set("end", s.end)
 	return v.Encode()
+}
+
+// splitVariant is the script with each frame in a write of its own, gapMS ms
+// after the previous write: items of several frames become one item per frame,
+// joins and splits are dropped, an item's pause stays before its first frame.
+// ok is false when no write of the script holds more than one frame (no
+// multi-frame item, no join), so that the variant would change nothing of
+// interest.
+func splitVariant(s script) (v script, ok bool) {
+	v = s
+	v.items = nil
+	for i, it := range s.items {
+		ok = ok || len(it.frames) > 1 || (it.join && it.pauseMS == 0 && i > 0)
+		for j, f := range it.frames {
+			one := gen{}.wrap(f)
+			if j == 0 {
+				one.pauseMS = it.pauseMS
+			}
+			v.items = append(v.items, one)
+		}
+	}
+	return v, ok
 }
 
 // String is the script in readable form.

@@ -93,10 +93,11 @@ func NewReader(src io.Reader, c ReaderConfig) *Reader {
 	return &Reader{src: src, cfg: c, buf: make([]byte, readBufSize)}
 }
 
-// IgnoreData makes the Reader skip the data frames that come from now on, as
+// IgnoreData makes the Reader drop the data messages that come from now on, as
 // Chromium's channel drops them once its own close frame is out: they are not
-// returned and not checked for UTF-8, fragment order or size (nor inflated);
-// the frame rules still hold. It may be called from any goroutine.
+// returned and not checked for UTF-8, fragment order or size; the frame rules
+// still hold, and compressed ones are still inflated (a failure fails). It may
+// be called from any goroutine.
 func (r *Reader) IgnoreData() { r.ignore.Store(true) }
 
 // Next returns the next data message or control frame. Errors: a
@@ -211,7 +212,9 @@ func (r *Reader) next() (Message, error) {
 
 		// Chromium's deflate stream first, then its channel.
 		data, rsv1 := op <= OpBinary, rsv&0x40 != 0
-		ignore := data && r.ignore.Load()
+		// Compressed messages are still inflated: Chromium's deflate stream,
+		// below its channel, fails on bad compressed data whatever the state.
+		ignore := data && r.ignore.Load() && !rsv1 && !(r.inMsg && r.compressed && op == OpContinuation)
 		switch {
 		case r.closed:
 			return Message{}, ErrFrameAfterClose
@@ -313,6 +316,10 @@ func (r *Reader) next() (Message, error) {
 			if err != nil {
 				return Message{}, err
 			}
+		}
+		if r.ignore.Load() { // a compressed message that came after IgnoreData
+			r.msg = reuse(b)
+			continue
 		}
 		if r.op == OpText && (r.compressed && !utf8.Valid(b) || !r.utf.complete()) {
 			return Message{}, ErrInvalidUTF8

@@ -339,9 +339,14 @@ func TestIgnoreData(t *testing.T) {
 			[]result{{Op: OpPing, Data: "p"}, {Op: OpClose, Code: 1000}, {Err: io.EOF}}},
 		{"masked", cat(frame(true, 0, OpText, []byte("ok")), unhex("8180010203046a")),
 			[]result{{Err: ErrMaskedFrame}}},
+		{"compressed, inflated and dropped", cat(frame(true, 4, OpText, (&serverDeflate{}).compress([]byte{0xff, 'x'})),
+			frame(true, 0, OpClose, nil)), []result{{Op: OpClose, Code: CloseNoStatus}, {Err: io.EOF}}},
+		{"compressed, still inflated", cat(frame(true, 4, OpText, (&serverDeflate{}).compress([]byte("hello"))),
+			frame(true, 0, OpText, []byte("plain")), frame(true, 4, OpText, []byte{0xff, 0xff, 0xff})),
+			[]result{{Err: ErrBadCompression}}},
 	} {
 		for _, splits := range [][]byte{nil, {1}} {
-			r := NewReader(&splitReader{data: c.stream, splits: splits}, ReaderConfig{MaxMessageSize: 100})
+			r := NewReader(&splitReader{data: c.stream, splits: splits}, ReaderConfig{MaxMessageSize: 100, Deflate: true})
 			r.IgnoreData()
 			if got := readAll(r); !sameResults(got, c.want) {
 				t.Errorf("%s, splits %v: got %v, want %v", c.name, splits, got, c.want)

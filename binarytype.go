@@ -1,5 +1,7 @@
 package websocket
 
+import "strings"
+
 // BinaryType selects how binary messages are handed to message listeners, like
 // JavaScript's WebSocket.binaryType.
 type BinaryType string
@@ -42,8 +44,7 @@ func (b *Blob) Text() string { return toUSVString(string(b.data)) }
 // Slice returns a new Blob with the bytes from start up to (not including) end, and
 // the given type, like JavaScript's blob.slice(start, end, contentType). Negative
 // indexes count back from the end; indexes are clamped to the Blob, and an empty
-// Blob results when end is not after start. The new Blob shares no writable memory
-// with anyone, since Blobs are immutable.
+// Blob results when end is not after start. Both Blobs stay immutable.
 func (b *Blob) Slice(start, end int, contentType string) *Blob {
 	n := len(b.data)
 	rel := func(i int) int {
@@ -52,10 +53,8 @@ func (b *Blob) Slice(start, end int, contentType string) *Blob {
 		}
 		return min(i, n)
 	}
-	s, e := rel(start), rel(end)
-	if e < s {
-		e = s
-	}
+	s := rel(start)
+	e := max(rel(end), s)
 	return &Blob{data: b.data[s:e:e], typ: normalizeBlobType(contentType)}
 }
 
@@ -66,16 +65,5 @@ func normalizeBlobType(t string) string {
 			return ""
 		}
 	}
-	lower := []byte(t)
-	changed := false
-	for i, c := range lower {
-		if 'A' <= c && c <= 'Z' {
-			lower[i] = c + 'a' - 'A'
-			changed = true
-		}
-	}
-	if !changed {
-		return t
-	}
-	return string(lower)
+	return strings.ToLower(t) // ASCII only: t itself when nothing is upper case
 }

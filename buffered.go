@@ -9,23 +9,19 @@ import (
 // outgoing is one entry of the send queue: a message, or the request to start the
 // closing handshake, which goes behind every message sent before it, as in browsers.
 type outgoing struct {
-	text   bool
-	data   []byte
-	pooled bool // data's buffer comes from sendBufs; the writer gives it back
-	// borrowed: data is the bytes Send was given, which the caller may change
-	// (or which belong to a string) once Send has returned; see owned.
-	borrowed bool
-	close    bool
-	code     int // with close: noCloseCode for a close frame without a status
-	// reason goes with close
-	reason string
+	text     bool
+	data     []byte
+	pooled   bool   // data's buffer comes from sendBufs; the writer gives it back
+	borrowed bool   // data is Send's argument (or a string's bytes), not to be kept past Send: see owned
+	close    bool   // the close request
+	code     int    // with close: noCloseCode for a close frame without a status
+	reason   string // with close
 }
 
 // sendBufs are the buffers of Send's copies, by size class: class c holds
-// buffers of minSendBuf<<c bytes, each as a pointer to its first byte (a pointer
-// fits in an interface without an allocation of its own). A transport that has
-// written a message gives its buffer back, so that a socket sending steadily
-// allocates nothing per message.
+// buffers of minSendBuf<<c bytes, each as a pointer to its first byte (which fits
+// in an interface without an allocation). Written buffers come back, so that a
+// socket sending steadily allocates nothing per message.
 var sendBufs [sendBufClasses]sync.Pool
 
 const (
@@ -41,20 +37,18 @@ func sendBufClass(n int) int {
 	return bits.Len(uint(n-1)) - bits.Len(minSendBuf-1)
 }
 
-// owned returns m with data of its own, for a transport that keeps m after Send
-// has returned: a copy of borrowed bytes, in a pooled buffer when its size has a
-// class (the transport gives it back once written, releaseSendBuf).
+// owned returns m with data of its own, for a transport that keeps m past Send:
+// a copy of borrowed bytes, pooled when its size has a class (releaseSendBuf).
 func (m outgoing) owned() outgoing {
 	if !m.borrowed {
 		return m
 	}
 	m.borrowed = false
-	n := len(m.data)
-	if n == 0 || sendBufClass(n) >= sendBufClasses {
+	if n := len(m.data); n > 0 && sendBufClass(n) < sendBufClasses {
+		m.data, m.pooled = append(getSendBuf(n), m.data...), true
+	} else {
 		m.data = append(make([]byte, 0, n), m.data...)
-		return m
 	}
-	m.data, m.pooled = append(getSendBuf(n), m.data...), true
 	return m
 }
 
@@ -74,11 +68,7 @@ func getSendBuf(n int) []byte {
 // putSendBuf gives b back to the pool if its capacity is that of a class (a
 // buffer getSendBuf made); b must not be used after.
 func putSendBuf(b []byte) {
-	n := cap(b)
-	if n < minSendBuf {
-		return
-	}
-	if c := sendBufClass(n); c < sendBufClasses && minSendBuf<<c == n {
+	if c := sendBufClass(cap(b)); c < sendBufClasses && minSendBuf<<c == cap(b) {
 		sendBufs[c].Put(unsafe.SliceData(b[:1]))
 	}
 }
@@ -94,15 +84,12 @@ func releaseSendBuf(m outgoing) {
 // noCloseCode marks a close request without a code: the close frame carries no status.
 const noCloseCode = 1005
 
-// sendQueue orders a socket's outgoing messages without a writer goroutine.
-//
-// Why: handing every message to a writer goroutine costs a goroutine switch per
-// message. So Send writes its message itself, on the caller's goroutine, when it
-// can take the send turn (nothing waits and no other Send is writing); otherwise
-// the message waits here, and whoever holds the turn writes it before giving the
-// turn up. Messages leave in the order Send took the socket's lock. The close
-// request goes the same way, behind every message sent before it, as in browsers.
-// (The WASM backend hands everything to the page and does not use the queue.)
+// sendQueue orders a socket's outgoing messages without a writer goroutine (a
+// goroutine switch per message): Send writes its message itself, on the caller's
+// goroutine, when it can take the send turn (nothing waits and no other Send is
+// writing); otherwise the message waits here, and whoever holds the turn writes
+// it before giving the turn up. Messages, and the close request behind them,
+// leave in the order Send took the socket's lock. (Not used in WASM.)
 type sendQueue struct {
 	mu      sync.Mutex
 	buf     []outgoing
@@ -113,8 +100,7 @@ type sendQueue struct {
 }
 
 // turnOrQueue takes the turn for m, reporting true: the caller writes m and then
-// what next gives it. Otherwise it queues m (a copy of borrowed bytes), for the
-// turn's holder; once the queue is stopped it drops m.
+// what next gives it. Otherwise it queues m.owned(), or drops m once stopped.
 func (q *sendQueue) turnOrQueue(m outgoing) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()

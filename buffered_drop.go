@@ -11,28 +11,22 @@ import (
 // Why: Chromium lowers bufferedAmount in a task of its own, once the network has
 // taken the bytes, so a script reads it unchanged for the rest of the task that
 // called send() (conformance row 130). Natively the bytes often reach the kernel
-// inside Send itself, so the transport's report (sent) only adds them to those
-// drained, and they are taken off between tasks: when the dispatch of an event
-// begins and when it ends (handle), and, when no event comes, by a timer, so
-// that a goroutine polling BufferedAmount still sees it reach 0. While a
-// listener runs nothing falls, not even what another goroutine sent (as in
-// Chromium, where nothing changes during a task). In WASM the page's own
-// bufferedAmount already behaves so: there sent lowers the count at once
-// (deferDrop is false), as the bytes move to the page's count.
+// inside Send itself, so sent only adds them to those drained, which are taken
+// off between tasks: as the dispatch of an event begins and ends (handle), and,
+// when no event comes, by a timer, so that a goroutine polling BufferedAmount
+// sees it reach 0. In WASM the page's own bufferedAmount behaves so already.
 
-// dropDelay is the timer's period: long enough to be well after the Send that
-// wrote the bytes, short enough for a goroutine polling the amount. It is an
-// atomic only so that a test can lengthen it while older sockets still run.
+// dropDelay is the timer's period: well after the Send that wrote the bytes, and
+// soon for a goroutine polling. An atomic so that a test can lengthen it.
 var dropDelay atomic.Int64
 
 func init() { dropDelay.Store(int64(2 * time.Millisecond)) }
 
-// bufferedDrop holds the bytes written to the network but not yet taken off the
-// socket's count (buffered), and the timer that takes them off when no event
-// comes. The timer takes off only the bytes that were already written when it
-// last fired (old): bytes stay counted for one to two periods, so a Send from a
-// goroutine that is no listener still counts its message when it returns. A
-// socket that sends nothing arms nothing.
+// bufferedDrop holds the bytes written but not yet taken off the socket's count
+// (buffered), and the timer that takes them off when no event comes: only those
+// already written when it last fired (old), so bytes stay counted for one to two
+// periods and a Send from a goroutine that is no listener still counts its
+// message when it returns. A socket that sends nothing arms nothing.
 type bufferedDrop struct {
 	mu         sync.Mutex
 	fresh, old uint64 // written since the timer last fired, and before that
@@ -68,8 +62,7 @@ func (d *bufferedDrop) arm(buffered *atomic.Uint64) {
 }
 
 // fire is the timer's function. Unless an event is being dispatched (whose end
-// takes everything off), it takes off old, moves the bytes written since to
-// old, and arms itself again for them.
+// takes everything off), it takes off old, moves fresh to old and re-arms.
 func (d *bufferedDrop) fire(buffered *atomic.Uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -84,12 +77,10 @@ func (d *bufferedDrop) fire(buffered *atomic.Uint64) {
 	}
 }
 
-// begin is called as the dispatch of an event begins, after the last one has
-// ended: between tasks, it takes off everything written.
+// begin takes off everything written as the dispatch of an event begins.
 func (d *bufferedDrop) begin(buffered *atomic.Uint64) { d.take(buffered, true) }
 
-// end is called once the event's listeners have all returned: it takes off
-// everything written, also while they ran.
+// end takes off everything written, also by the listeners, once they returned.
 func (d *bufferedDrop) end(buffered *atomic.Uint64) { d.take(buffered, false) }
 
 func (d *bufferedDrop) take(buffered *atomic.Uint64, inTask bool) {
@@ -99,9 +90,8 @@ func (d *bufferedDrop) take(buffered *atomic.Uint64, inTask bool) {
 	d.mu.Unlock()
 }
 
-// drained is what was written but is still counted: Send's limit
-// (MaxBufferedAmount) is on the bytes the socket holds, not on the count it
-// shows.
+// drained is what was written but is still counted, which Send's limit
+// (MaxBufferedAmount) leaves out.
 func (d *bufferedDrop) drained() uint64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -2,7 +2,7 @@ package websocket
 
 import "sync"
 
-// What the transport reports, queued in order for the socket's dispatcher.
+// itemKind is what the transport reports, queued in order for the dispatcher.
 type itemKind uint8
 
 const (
@@ -28,23 +28,20 @@ type item struct {
 	err    error // non-nil: the connection was failed; an error event comes first
 }
 
-// maxQueuedMessages bounds the messages waiting for a socket's dispatcher: a
-// transport that finds the queue full stops reading until a listener catches up,
-// so that TCP pushes back on the server.
+// maxQueuedMessages bounds the messages waiting for the dispatcher: a reader that
+// finds the queue full stops reading, so that TCP pushes back on the server.
 const maxQueuedMessages = 64
 
-// eventQueue is the FIFO between a transport and the socket's dispatcher goroutine.
-// Only messages wait for room; everything else is queued at once, so no method
-// of the socket, even called from a listener, can block on it.
+// eventQueue is the FIFO between a transport and the socket's dispatcher. Only
+// the native reader's messages wait for room (deliver); everything else is
+// queued at once, so that no method of the socket, even called from a listener,
+// and no JavaScript callback (a browser cannot be told to stop reading) blocks.
 //
 // A dispatch runs only while there is something to dispatch: the first item
 // queued while none runs starts one (startDispatch), and it ends when it finds
-// the queue empty. Since a new one starts only after the last has taken its
-// final item, events are dispatched one at a time and in order. Natively each
-// dispatch is a goroutine of its own, so that an idle socket holds none
-// (dispatcher_other.go); in WASM one goroutine per socket runs them all, parked
-// between them, because a new goroutine per burst cost every round trip a new
-// stack and its growth (dispatcher_js.go).
+// the queue empty, so events are dispatched one at a time and in order. Natively
+// each dispatch is a goroutine of its own, so that an idle socket holds none; in
+// WASM one parked goroutine per socket runs them all (dispatcher_js.go).
 type eventQueue struct {
 	parked   parkedDispatcher // first: natively it is empty, and a last empty field would be padded
 	mu       sync.Mutex
@@ -61,23 +58,9 @@ func (q *eventQueue) init(dispatch func()) {
 	q.dispatch = dispatch
 }
 
-// push queues it without waiting.
+// push queues it without waiting, even a message past maxQueuedMessages.
 func (q *eventQueue) push(it item) {
 	q.mu.Lock()
-	start := q.pushLocked(it)
-	q.mu.Unlock()
-	if start {
-		q.startDispatch()
-	}
-}
-
-// pushMessage queues a message without waiting: the browser backend's (a
-// browser cannot be told to stop reading, and a JavaScript callback must never
-// block). The native reader queues through deliver (takeover.go), which waits
-// while the queue holds maxQueuedMessages.
-func (q *eventQueue) pushMessage(it item) {
-	q.mu.Lock()
-	q.messages++
 	start := q.pushLocked(it)
 	q.mu.Unlock()
 	if start {
@@ -89,6 +72,9 @@ func (q *eventQueue) pushMessage(it item) {
 func (q *eventQueue) pushLocked(it item) (start bool) {
 	q.buf, q.head = makeRoom(q.buf, q.head)
 	q.buf = append(q.buf, it)
+	if it.kind == itemMessage {
+		q.messages++
+	}
 	if q.running {
 		return false
 	}
@@ -107,14 +93,12 @@ func (q *eventQueue) isFull() bool {
 // dispatch that called it must end: the next item starts another.
 func (q *eventQueue) next() (it item, ok bool) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	if q.head == len(q.buf) {
 		q.running = false
-		q.mu.Unlock()
 		return item{}, false
 	}
-	it = q.takeLocked()
-	q.mu.Unlock()
-	return it, true
+	return q.takeLocked(), true
 }
 
 // takeLocked takes the oldest item, which must exist.
@@ -134,11 +118,10 @@ func (q *eventQueue) takeLocked() item {
 	return it
 }
 
-// makeRoom readies a queue's buf, whose first head entries have been taken (and
-// zeroed), for one more entry: it starts over when all have been taken, and when
-// buf is full and at least half of it has been taken it moves what waits to the
-// front instead of letting append grow it, so that a queue that never empties
-// holds at most about twice what waits in it.
+// makeRoom readies buf, whose first head entries have been taken (and zeroed),
+// for one more: it starts over when all have been taken, and when buf is full and
+// at least half taken it moves what waits to the front instead of growing, so
+// that a queue that never empties holds at most about twice what waits in it.
 func makeRoom[T any](buf []T, head int) ([]T, int) {
 	switch {
 	case head == 0:

@@ -8,8 +8,7 @@ import (
 // DOMException is the Go form of the DOMException a browser throws from the
 // WebSocket constructor, send() and close(). Match a kind with errors.Is against
 // ErrSyntax, ErrSecurity, ErrInvalidState or ErrInvalidAccess; read the details
-// with errors.As. In WASM, whatever DOMException the page's constructor throws
-// comes back as one of this name.
+// with errors.As. In WASM, any DOMException the page's constructor throws is one.
 type DOMException struct {
 	// Name is the DOMException's name, such as "SyntaxError".
 	Name string
@@ -71,25 +70,17 @@ var (
 	// ErrProtocolMismatch is carried by the error event when the server selects a
 	// subprotocol that was not offered, or none when some were offered.
 	ErrProtocolMismatch = errors.New("websocket: server's subprotocol does not match the offer")
+	// ErrUnsupportedOption is returned by NewWithOptions under GOOS=js GOARCH=wasm for
+	// an option that only the native backend has; the error names the option.
+	ErrUnsupportedOption = errors.New("websocket: option not supported by the browser backend")
 )
 
 func syntaxError(msg string) error { return &DOMException{Name: "SyntaxError", Message: msg} }
-func invalidStateError(msg string) error {
-	return &DOMException{Name: "InvalidStateError", Message: msg}
-}
-func invalidAccessError(msg string) error {
-	return &DOMException{Name: "InvalidAccessError", Message: msg}
-}
-
-// ErrUnsupportedOption is returned by NewWithOptions under GOOS=js GOARCH=wasm for
-// an option that only the native backend has; the error names the option.
-var ErrUnsupportedOption = errors.New("websocket: option not supported by the browser backend")
 
 // urlError is the Err of an error event whose cause does not name the socket's
-// URL by itself: it reads "websocket: <during><url>: <cause>" ("connecting to "
-// for a failed opening handshake, nameURL; nothing after it, withURL), and the
-// cause stays reachable for errors.Is and errors.As (a *net.OpError,
-// ErrInvalidUTF8, ErrBufferFull …).
+// URL: "websocket: <during><url>: <cause>" (during is "connecting to " for a
+// failed opening handshake, nameURL, and "" after it, withURL), with the cause
+// kept for errors.Is and errors.As (a *net.OpError, ErrInvalidUTF8 …).
 type urlError struct {
 	during, url string
 	err         error

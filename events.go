@@ -62,17 +62,16 @@ type EventListener interface {
 	dispatch(ev any)
 }
 
-// OpenListener listens for "open" events.
-type OpenListener func(*Event)
-
-// MessageListener listens for "message" events.
-type MessageListener func(*MessageEvent)
-
-// ErrorListener listens for "error" events.
-type ErrorListener func(*Event)
-
-// CloseListener listens for "close" events.
-type CloseListener func(*CloseEvent)
+type (
+	// OpenListener listens for "open" events.
+	OpenListener func(*Event)
+	// MessageListener listens for "message" events.
+	MessageListener func(*MessageEvent)
+	// ErrorListener listens for "error" events.
+	ErrorListener func(*Event)
+	// CloseListener listens for "close" events.
+	CloseListener func(*CloseEvent)
+)
 
 // EventType returns "open".
 func (OpenListener) EventType() string { return TypeOpen }
@@ -109,17 +108,9 @@ type Registration struct {
 type registry = listeners.Registry[EventListener]
 
 // attrIndex is the place of the on<typ> handler among the registry's attributes.
-func attrIndex(typ string) int {
-	switch typ {
-	case TypeOpen:
-		return 0
-	case TypeMessage:
-		return 1
-	case TypeError:
-		return 2
-	}
-	return 3 // TypeClose
-}
+func attrIndex(typ string) int { return attrIndexes[typ] }
+
+var attrIndexes = map[string]int{TypeOpen: 0, TypeMessage: 1, TypeError: 2, TypeClose: 3}
 
 // callListener is the registry's dispatch function.
 func callListener(l EventListener, ev any) { l.dispatch(ev) }

@@ -3,7 +3,6 @@ package websocket
 import (
 	"errors"
 	"strconv"
-	"strings"
 )
 
 // HandshakeError is the Err of the error event when the server answered the
@@ -14,10 +13,9 @@ import (
 //	var he *websocket.HandshakeError
 //	if errors.As(e.Err, &he) && he.StatusCode == 401 { … he.Header["Www-Authenticate"] … }
 //
-// Only the native backend reports it: a browser hides the status from pages
-// (its error event says nothing), so under GOOS=js the error event's Err is a
-// plain error. The type has no net/http in it, so that WASM builds of code
-// that mentions it do not link net/http.
+// Only the native backend reports it: a browser hides the status from pages, so
+// under GOOS=js the error event's Err is a plain error. The type has no net/http
+// in it, so that WASM builds of code that mentions it do not link net/http.
 type HandshakeError struct {
 	// URL is the socket's URL, as URL() returns it (ws: or wss:).
 	URL string
@@ -30,24 +28,15 @@ type HandshakeError struct {
 
 // Error says which URL was refused, with what status; for a redirect, where to.
 func (e *HandshakeError) Error() string {
-	var b strings.Builder
-	b.WriteString("websocket: the server refused the WebSocket handshake of ")
-	b.WriteString(e.URL)
-	b.WriteString(" with HTTP status ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if e.StatusCode >= 300 && e.StatusCode < 400 {
-		if loc := e.Header["Location"]; len(loc) > 0 {
-			b.WriteString(" (a redirect to ")
-			b.WriteString(loc[0])
-			b.WriteString(", which WebSockets do not follow)")
-		}
+	s := "websocket: the server refused the WebSocket handshake of " + e.URL + " with HTTP status " + strconv.Itoa(e.StatusCode)
+	if loc := e.Header["Location"]; e.StatusCode >= 300 && e.StatusCode < 400 && len(loc) > 0 {
+		s += " (a redirect to " + loc[0] + ", which WebSockets do not follow)"
 	}
-	return b.String()
+	return s
 }
 
-// nameURL makes err, a failure of the opening handshake, an error that starts
-// with "websocket: connecting to <url>: " (a urlError, errors.go); a
-// HandshakeError, which names the URL itself, is kept as it is.
+// nameURL makes err, a failure of the opening handshake, a urlError that names
+// the URL; a HandshakeError or urlError, which name it already, is kept as it is.
 func nameURL(url string, err error) error {
 	var he *HandshakeError
 	var ue *urlError

@@ -22,15 +22,8 @@ const (
 // String returns the name JavaScript gives the state's constant: "CONNECTING", "OPEN",
 // "CLOSING" or "CLOSED". Values outside 0–3 read as "ReadyState(n)".
 func (s ReadyState) String() string {
-	switch s {
-	case Connecting:
-		return "CONNECTING"
-	case Open:
-		return "OPEN"
-	case Closing:
-		return "CLOSING"
-	case Closed:
-		return "CLOSED"
+	if names := [...]string{"CONNECTING", "OPEN", "CLOSING", "CLOSED"}; int(s) < len(names) {
+		return names[s]
 	}
 	return "ReadyState(" + strconv.Itoa(int(s)) + ")"
 }

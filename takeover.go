@@ -11,38 +11,31 @@ import (
 // Why: handing every message from the reading goroutine to a dispatcher goroutine
 // costs a goroutine switch per message (a second OS thread woken on every round
 // trip), which raw coder/websocket does not pay. So the reading goroutine runs the
-// listeners itself when nothing waits in the event queue (deliver). But a listener
-// may block for as long as it likes, and the socket must keep reading meanwhile, so
-// that pings are answered and the closing handshake completes. A timer of the
-// socket's own notices a reader that has been inside one dispatch for a whole tick
-// and hands reading over to a fresh goroutine; the old one finishes as the
-// socket's dispatcher (what the new reader reads waits in the queue for it) and
-// ends when the queue is empty.
+// listeners itself when nothing waits (deliver). But a listener may block, and the
+// socket must keep reading meanwhile, to answer pings and complete the closing
+// handshake: a timer of the socket's own notices a reader inside one dispatch for
+// a whole tick and hands reading over to a fresh goroutine; the old one finishes
+// as the socket's dispatcher and ends when the queue is empty.
 //
-// Why a timer per socket, armed lazily: a process-wide watchdog that scans every
-// reading socket each tick costs CPU for every idle socket, forever. Here an idle
-// socket has no timer armed and costs nothing. Arming (Reset) and stopping the
-// timer around every dispatch was tried and measured: about 60 ns more per
-// dispatch (BenchmarkTakeoverDeliver) and about 4 µs more per loopback round
-// trip (BenchmarkTakeoverRoundTrip), mostly because a Reset that puts a timer
-// before the netpoller's wake-up time wakes the netpoller (runtime.wakeNetPoller,
-// a futex call) on every message. Instead the first dispatch after the socket
-// went quiet arms the timer, and a firing re-arms it only while a dispatch runs:
-// a busy socket pays one Reset and one firing per tick, not per message, and one
-// that goes quiet sees one more firing, which finds no dispatch running and
-// leaves the timer unarmed.
+// Why a timer per socket, armed lazily: a process-wide watchdog scanning every
+// reading socket costs CPU for every idle socket, forever; an idle socket here
+// has no timer armed. Arming (Reset) and stopping the timer around every
+// dispatch was measured: about 60 ns more per dispatch (BenchmarkTakeoverDeliver)
+// and 4 µs more per loopback round trip (BenchmarkTakeoverRoundTrip), mostly
+// because a Reset before the netpoller's wake-up time wakes it (a futex call in
+// runtime.wakeNetPoller). Instead the first dispatch after the socket went
+// quiet arms the timer, and a firing re-arms it only while a dispatch runs: a
+// busy socket pays one Reset and one firing per tick, not per message.
 
 // takeoverTick is how long the timer waits: a reader stuck in a listener is
 // replaced between one and two ticks after the listener started.
 const takeoverTick = 20 * time.Millisecond
 
-// readerGuard is a socket's side of the takeover. Its fields but fireMu and fired
-// are guarded by the socket's event-queue lock (q.mu), which deliver holds anyway
-// when a dispatch starts and between items: so a dispatch's start, its end and a
-// handover are ordered, and cannot both finish the dispatch and hand it over.
+// readerGuard is a socket's side of the takeover. The event queue's lock (q.mu),
+// which deliver holds when a dispatch starts and between items, guards its fields
+// but fireMu and fired, so that a dispatch cannot both finish and be handed over.
 type readerGuard struct {
-	// handOver starts a new reading goroutine; set before the guard is watched.
-	handOver func()
+	handOver func()      // starts a new reading goroutine; set before watch
 	q        *eventQueue // the socket's, whose lock guards what follows
 
 	phase    uint8       // guardReading, guardDispatching or guardHandedOver
@@ -52,9 +45,8 @@ type readerGuard struct {
 	seen     uint32      // seq when the timer was armed
 	timer    *time.Timer // made at the first arming, then Reset; fires fire
 
-	// fireMu is held by fire from start to end, handOver included, and by unwatch,
-	// so that once unwatch returns no firing is under way (Timer.Stop does not wait
-	// for one) and any later one finds watching false.
+	// fireMu is held by fire throughout and by unwatch, so that once unwatch returns
+	// no firing is under way (Timer.Stop does not wait) and a later one does nothing.
 	fireMu sync.Mutex
 	fired  atomic.Uint32 // how often the timer fired: lets a test see that an idle socket costs nothing
 }
@@ -65,12 +57,11 @@ const (
 	guardHandedOver         // a new goroutine reads; the old one only dispatches
 )
 
-// deliver is how a reading goroutine reports what it read (an open or a message).
-// When no dispatcher runs and nothing waits, it dispatches it at once, on the
-// calling goroutine, and then whatever was queued meanwhile; otherwise it queues
-// it (a message first waits while the queue is full, so that TCP pushes back). It
-// reports whether the caller is still the socket's reader: false means reading was
-// handed over while a listener ran, and the caller must stop reading and end.
+// deliver is how a reading goroutine reports what it read. When no dispatcher
+// runs, it dispatches it at once, on the calling goroutine, and then whatever was
+// queued meanwhile; otherwise it queues it (a message first waits while the queue
+// is full, so that TCP pushes back). It reports false when reading was handed
+// over while a listener ran: the caller must stop reading and end.
 func (ws *WebSocket) deliver(it item) bool {
 	q := &ws.events
 	q.mu.Lock()
@@ -78,9 +69,6 @@ func (ws *WebSocket) deliver(it item) bool {
 		q.notFull.Wait()
 	}
 	if q.running {
-		if it.kind == itemMessage {
-			q.messages++
-		}
 		q.pushLocked(it) // a dispatcher runs: nothing to start
 		q.mu.Unlock()
 		return true
@@ -125,11 +113,10 @@ func (g *readerGuard) arm() {
 	}
 }
 
-// fire is the timer's function, a tick after it was armed. If the reader is
-// still inside the dispatch it saw then (seq unchanged), it hands reading over;
-// if another dispatch runs now, it looks again a tick later; if none runs, it
-// leaves the timer unarmed until the next dispatch, so that a quiet socket has
-// no timer pending.
+// fire is the timer's function. If the reader is still inside the dispatch it
+// saw when armed (seq unchanged), it hands reading over; if another dispatch
+// runs, it looks again a tick later; if none runs, it leaves the timer unarmed
+// until the next dispatch, so that a quiet socket has no timer pending.
 func (g *readerGuard) fire() {
 	g.fireMu.Lock()
 	defer g.fireMu.Unlock()
@@ -154,8 +141,7 @@ func (g *readerGuard) fire() {
 	q.mu.Unlock()
 }
 
-// watch puts g under its timer, from the start of reading until the reader ends.
-// It arms nothing: the first dispatch does.
+// watch puts g under its timer until unwatch; the first dispatch arms it.
 func (g *readerGuard) watch() {
 	g.q.mu.Lock()
 	g.watching = true
@@ -168,8 +154,7 @@ func (g *readerGuard) unwatch() {
 	g.fireMu.Lock()
 	defer g.fireMu.Unlock()
 	g.q.mu.Lock()
-	g.watching = false
-	g.armed = false
+	g.watching, g.armed = false, false
 	t := g.timer
 	g.q.mu.Unlock()
 	if t != nil {

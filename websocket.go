@@ -13,7 +13,7 @@
 //	ws.OnClose(func(e *websocket.CloseEvent) { fmt.Println(e.Code, e.Reason, e.WasClean) })
 //
 // Compiled for GOOS=js GOARCH=wasm the package drives the page's own WebSocket;
-// everywhere else it speaks the protocol itself: a byte from the server goes from
+// elsewhere it speaks the protocol itself: a byte from the server goes from
 // net/http's upgraded connection through internal/wire's Reader (the only
 // parser, with Chromium's rules) to readLoop (native.go) and deliver
 // (takeover.go), which runs the listeners; Send writes one frame from
@@ -24,25 +24,23 @@
 // finished; Options holds what only a Go program can set; error events carry their
 // cause in Event.Err.
 //
-// A socket's listeners run one at a time, in the order of the events, never two at
-// once. Which goroutine runs them is the package's business: natively the goroutine
-// that read a message runs its listeners at once when nothing waits, and hands
-// reading over to a new goroutine when a listener blocks (takeover.go), so that
-// pings are answered and the closing handshake completes meanwhile. A listener may
-// call any method and may block; while it blocks, that socket's later events wait,
-// and once 64 messages wait the socket stops reading from the network. Send never
-// waits for the network: natively it writes on the caller's goroutine into a
-// connection that takes everything at once and writes behind what the kernel does
-// not take (writebehind.go).
-// In WASM the page's WebSocket cannot stop reading: there, the messages that
-// arrive while a listener blocks all wait in memory (a flood of 125 MiB costs
-// 125 MiB of heap), so a listener that may block for long should hand its work
-// to a goroutine of its own.
+// A socket's listeners run one at a time, in the order of the events, on a
+// goroutine of the package's choosing. A listener may call any method and may
+// block; while it blocks, that socket's later events wait, and once 64 messages
+// wait the socket stops reading from the network. Natively pings are answered
+// and the closing handshake completes meanwhile: the goroutine that read a
+// message runs its listeners at once when nothing waits, and hands reading over
+// to a new one when a listener blocks (takeover.go). Send never waits for the
+// network. In WASM the page's WebSocket cannot stop reading: there, the messages
+// that arrive while a listener blocks all wait in memory (a flood of 125 MiB
+// costs 125 MiB of heap), so a listener that may block for long should hand its
+// work to a goroutine of its own.
 package websocket
 
 import (
 	"github.com/browserws/websocket/internal/listeners"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,9 +49,8 @@ import (
 )
 
 // DefaultMaxMessageSize is the largest message a socket accepts when
-// Options.MaxMessageSize is 0: 1 GiB. Chromium has no limit of its own below what
-// its memory allows, so the default is set high enough that anything a browser
-// receives in practice (hundreds of MiB) is delivered.
+// Options.MaxMessageSize is 0: 1 GiB. Chromium's only limit is its memory, so
+// anything a browser receives in practice (hundreds of MiB) is delivered.
 const DefaultMaxMessageSize int64 = 1 << 30
 
 // DefaultHandshakeTimeout bounds the opening handshake when
@@ -61,26 +58,23 @@ const DefaultMaxMessageSize int64 = 1 << 30
 const DefaultHandshakeTimeout = 60 * time.Second
 
 // transport is what a backend implements under the shared state machine. It
-// reports to the socket through opened, message, sent and closed, and takes the
-// messages to send from the socket's send queue.
+// reports to the socket through opened, message, sent and closed.
 type transport interface {
 	// start begins connecting, without waiting.
 	start()
-	// abort fails the connection: the transport closes it at once and reports
-	// closed with err.
+	// abort fails the connection: it closes it at once and reports closed with err.
 	abort(err error)
 	// send hands over a message, or the close request, in Send's order, without
-	// waiting. It is called with the socket's lock held. When it returns true,
-	// the message is the caller's to write with writeNow once it has released
-	// the lock (its turn is taken: later messages queue behind it). A message's
-	// data may be the caller's own bytes (m.borrowed), valid only until Send
-	// returns: a transport that keeps m longer keeps m.owned().
+	// waiting, under the socket's lock. If it returns true, the caller writes m
+	// with writeNow after the lock (its turn is taken: later messages queue
+	// behind it). m.data may be the caller's bytes (m.borrowed), valid only
+	// until Send returns: a transport that keeps m longer keeps m.owned().
 	send(m outgoing) (writeNow bool)
 	// writeNow writes a message send gave back to the caller, on the caller's
 	// goroutine, without waiting for the network.
 	writeNow(m outgoing)
-	// pending is what the transport holds that BufferedAmount must count besides
-	// what the socket has not yet handed to it (the page's own bufferedAmount).
+	// pending is what BufferedAmount counts besides ws.buffered (in WASM, the
+	// page's own bufferedAmount).
 	pending() uint64
 }
 
@@ -98,13 +92,9 @@ type WebSocket struct {
 	extensions string
 	binaryType BinaryType
 
-	// The setup window: for setupWindow after New, or until Done is called, an
-	// event that finds no listener of its type waits for one instead of being
-	// dropped.
-	setup listeners.SetupWindow
-
-	buffered  atomic.Uint64 // Send's bytes still counted by BufferedAmount
-	drop      bufferedDrop  // written bytes still counted, and when they are taken off (buffered_drop.go)
+	setup     listeners.SetupWindow // while open, an event waits for its first listener (setupWindow)
+	buffered  atomic.Uint64         // Send's bytes still counted by BufferedAmount
+	drop      bufferedDrop          // written bytes still counted, and when they are taken off (buffered_drop.go)
 	sendq     sendQueue
 	events    eventQueue
 	guard     readerGuard // the listener takeover (takeover.go)
@@ -169,41 +159,32 @@ func NewWithOptions(url string, o *Options) (*WebSocket, error) {
 // "http://host" reads back as "ws://host/".
 func (ws *WebSocket) URL() string { return ws.url.href }
 
-// Protocol returns the subprotocol the server selected, "" before "open" or if none.
-func (ws *WebSocket) Protocol() string {
+// locked reads *p, a field of ws, under ws.mu.
+func locked[T any](ws *WebSocket, p *T) T {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
-	return ws.protocol
+	return *p
 }
+
+// Protocol returns the subprotocol the server selected, "" before "open" or if none.
+func (ws *WebSocket) Protocol() string { return locked(ws, &ws.protocol) }
 
 // Extensions returns the extensions the server accepted (its
 // Sec-WebSocket-Extensions header), "" before "open" or if none.
-func (ws *WebSocket) Extensions() string {
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	return ws.extensions
-}
+func (ws *WebSocket) Extensions() string { return locked(ws, &ws.extensions) }
 
 // ReadyState returns the state of the connection. It changes to OPEN and to CLOSED
 // just before "open" and "close" are dispatched, and to CLOSING when Close is called.
-func (ws *WebSocket) ReadyState() ReadyState {
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	return ws.state
-}
+func (ws *WebSocket) ReadyState() ReadyState { return locked(ws, &ws.state) }
 
 // BufferedAmount returns the number of bytes passed to Send that have not yet
-// reached the network. It falls as bytes reach the network, but, as in
-// Chromium, where it only falls between tasks, never during the Send call that
-// queued them, nor while the listener that called Send still runs: it falls
-// after that, at the next dispatch of an event or within a few milliseconds when
-// none comes, so a goroutine that polls it sees it reach 0. So a listener reads
-// its message counted for as long as it runs, and a goroutine that is no
-// listener reads it counted right after Send returns (until an event is
-// dispatched or some milliseconds have passed). While a listener runs
-// nothing falls, not even what other goroutines sent (buffered_drop.go). In
-// WASM it is the page's own bufferedAmount, which falls between the page's
-// tasks: a listener that blocks lets the page run some.
+// reached the network. As in Chromium, it falls only between tasks: never
+// during the Send that queued them, nor while a listener runs (not even for
+// what other goroutines sent), but at the next dispatch of an event or, when
+// none comes, within a few milliseconds, so a goroutine that polls it sees it
+// reach 0 (buffered_drop.go). In WASM it is the page's own bufferedAmount,
+// which falls between the page's tasks: a listener that blocks lets the page
+// run some.
 //
 // As in browsers, it keeps growing with every Send made while CLOSING or
 // CLOSED, although such data is never sent, and a message dropped unsent when
@@ -211,63 +192,49 @@ func (ws *WebSocket) ReadyState() ReadyState {
 func (ws *WebSocket) BufferedAmount() uint64 { return ws.buffered.Load() + ws.tr.pending() }
 
 // BinaryType returns how binary messages are delivered; BinaryTypeBlob by default.
-func (ws *WebSocket) BinaryType() BinaryType {
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	return ws.binaryType
-}
+func (ws *WebSocket) BinaryType() BinaryType { return locked(ws, &ws.binaryType) }
 
 // SetBinaryType sets how binary messages are delivered from the next dispatched
 // message on. As in JavaScript, a value other than BinaryTypeBlob and
 // BinaryTypeArrayBuffer is ignored.
 func (ws *WebSocket) SetBinaryType(t BinaryType) {
-	if t != BinaryTypeBlob && t != BinaryTypeArrayBuffer {
-		return
+	if t == BinaryTypeBlob || t == BinaryTypeArrayBuffer {
+		ws.mu.Lock()
+		ws.binaryType = t
+		ws.mu.Unlock()
 	}
-	ws.mu.Lock()
-	ws.binaryType = t
-	ws.mu.Unlock()
 }
 
 // Done returns a channel that is closed once the socket is CLOSED and its "close"
 // event has been dispatched. By then the socket holds no goroutine, timer or
 // callback. Calling Done also ends the setup window (see New).
 func (ws *WebSocket) Done() <-chan struct{} {
-	ws.endSetup()
+	ws.setup.End()
 	return ws.done
 }
 
-// setupWindow is how long after New an event with no listener of its type waits
-// for one: JavaScript runs no event before the script that made the socket has
-// finished, and Go code that sets handlers right after New must see the same.
+// setupWindow is how long after New an event waits for its first listener (see New).
 const setupWindow = 250 * time.Millisecond
 
-func (ws *WebSocket) endSetup() { ws.setup.End() }
-
-// awaitListener is called before an event of typ is dispatched: during the
-// setup window, if no listener of typ is registered yet, it waits until one is,
-// the window ends, or Done is called.
+// awaitListener waits, within the setup window, for a first listener of typ.
 func (ws *WebSocket) awaitListener(typ string) { listeners.Await(&ws.setup, &ws.listeners, typ) }
 
-// OnOpen sets the onopen handler; nil removes it.
-func (ws *WebSocket) OnOpen(fn func(*Event)) {
-	ws.listeners.SetAttr(attrIndex(TypeOpen), TypeOpen, OpenListener(fn), fn != nil)
+// setAttr sets the on<type> handler to l, or removes it when set is false.
+func (ws *WebSocket) setAttr(l EventListener, set bool) {
+	ws.listeners.SetAttr(attrIndex(l.EventType()), l.EventType(), l, set)
 }
+
+// OnOpen sets the onopen handler; nil removes it.
+func (ws *WebSocket) OnOpen(fn func(*Event)) { ws.setAttr(OpenListener(fn), fn != nil) }
 
 // OnMessage sets the onmessage handler; nil removes it.
-func (ws *WebSocket) OnMessage(fn func(*MessageEvent)) {
-	ws.listeners.SetAttr(attrIndex(TypeMessage), TypeMessage, MessageListener(fn), fn != nil)
-}
+func (ws *WebSocket) OnMessage(fn func(*MessageEvent)) { ws.setAttr(MessageListener(fn), fn != nil) }
 
 // OnError sets the onerror handler; nil removes it.
-func (ws *WebSocket) OnError(fn func(*Event)) {
-	ws.listeners.SetAttr(attrIndex(TypeError), TypeError, ErrorListener(fn), fn != nil)
-}
+func (ws *WebSocket) OnError(fn func(*Event)) { ws.setAttr(ErrorListener(fn), fn != nil) }
 
 // OnClose sets the onclose handler; nil removes it.
-func (ws *WebSocket) OnClose(fn func(*CloseEvent)) {
-	ws.listeners.SetAttr(attrIndex(TypeClose), TypeClose, CloseListener(fn), fn != nil)
-}
+func (ws *WebSocket) OnClose(fn func(*CloseEvent)) { ws.setAttr(CloseListener(fn), fn != nil) }
 
 // AddEventListener adds l to the listeners of its event type, after those already
 // there, like JavaScript's addEventListener(type, fn, {once}). The listener type
@@ -311,9 +278,7 @@ func (ws *WebSocket) RemoveEventListener(r *Registration) {
 // bytes not yet written past Options.MaxBufferedAmount fails the connection and
 // returns ErrBufferFull.
 func (ws *WebSocket) Send(data any) error {
-	// m borrows the caller's bytes: the transport copies them only if it keeps
-	// them past Send (see transport.send).
-	var m outgoing
+	var m outgoing // borrows the caller's bytes (see transport.send)
 	switch d := data.(type) {
 	case string:
 		m = outgoing{data: stringBytes(toUSVString(d)), text: true, borrowed: true}
@@ -333,18 +298,17 @@ func (ws *WebSocket) Send(data any) error {
 	switch ws.state {
 	case Connecting:
 		ws.mu.Unlock()
-		return invalidStateError("Send called while the socket is CONNECTING")
+		return &DOMException{Name: "InvalidStateError", Message: "Send called while the socket is CONNECTING"}
 	case Closing, Closed:
 		ws.buffered.Add(n)
 		ws.mu.Unlock()
 		return nil
 	}
 	total := ws.buffered.Add(n)
-	// The limit guards memory: it is on what the socket holds, without the
-	// bytes written but still counted until the task ends (buffered_drop.go),
-	// so that a listener that sends more than the limit to a network that
-	// keeps up does not fail. drained may be high for a moment (by bytes
-	// other Sends added after total, or being taken off), hence the floor.
+	// The limit guards memory, so it leaves out the bytes written but counted
+	// until the task ends (buffered_drop.go): a listener that sends more than
+	// the limit to a network that keeps up does not fail. drained may exceed
+	// total for a moment (other Sends, bytes being taken off), hence the floor.
 	if max := ws.opts.MaxBufferedAmount; max > 0 && total-min(ws.drop.drained(), total) > max {
 		ws.mu.Unlock()
 		ws.tr.abort(ErrBufferFull)
@@ -384,11 +348,11 @@ func (ws *WebSocket) CloseWithCode(code int, reason string) error {
 	return nil
 }
 
-// checkClose applies close()'s argument rules of the WHATWG standard and returns
-// the reason as it goes on the wire.
+// checkClose applies the WHATWG close() argument rules; it returns the reason
+// as it goes on the wire.
 func checkClose(code int, reason string) (string, error) {
 	if code != 1000 && (code < 3000 || code > 4999) {
-		return "", invalidAccessError("the close code must be 1000 or in 3000–4999; " + strconv.Itoa(code) + " is neither")
+		return "", &DOMException{Name: "InvalidAccessError", Message: "the close code must be 1000 or in 3000–4999; " + strconv.Itoa(code) + " is neither"}
 	}
 	reason = toUSVString(reason)
 	if len(reason) > 123 {
@@ -424,15 +388,14 @@ func (ws *WebSocket) opened(protocol, extensions string) {
 	ws.events.push(item{kind: itemOpen, protocol: protocol, extensions: extensions})
 }
 
-// message reports a whole message (the browser backend's; the native reader
-// delivers). data now belongs to the socket.
+// message reports a whole message; data now belongs to the socket. Only the
+// browser backend calls it: the native reader delivers (takeover.go).
 func (ws *WebSocket) message(text bool, data []byte) {
-	ws.events.pushMessage(item{kind: itemMessage, text: text, data: data})
+	ws.events.push(item{kind: itemMessage, text: text, data: data})
 }
 
-// sent reports n bytes written to the network. Natively BufferedAmount counts
-// them until the current task has ended (buffered_drop.go); in WASM they move
-// to the page's own bufferedAmount, which does the same (deferDrop).
+// sent reports n bytes written to the network, counted until the task ends:
+// natively by ws.drop (buffered_drop.go), in WASM by the page (deferDrop).
 func (ws *WebSocket) sent(n int) {
 	if !deferDrop {
 		ws.buffered.Add(^uint64(n - 1))
@@ -441,18 +404,16 @@ func (ws *WebSocket) sent(n int) {
 	ws.drop.written(uint64(n), &ws.buffered)
 }
 
-// closed reports the end of the connection; the transport holds nothing after it.
-// A non-nil err means the connection was failed.
+// closed reports the end of the connection, failed if err is non-nil; the
+// transport holds nothing after it.
 func (ws *WebSocket) closed(code int, reason string, clean bool, err error) {
 	err = withURL(ws.url.href, err)
 	ws.sendq.stop()
 	ws.events.push(item{kind: itemClosed, code: code, reason: reason, clean: clean, err: err})
 }
 
-// dispatchLoop is the socket's dispatcher goroutine: it handles the queued items
-// one at a time until the queue is empty or "close" has been dispatched. The event
-// queue starts it when needed; the native reader also dispatches inline (see
-// deliver in takeover.go).
+// dispatchLoop handles the queued items one at a time until the queue is empty
+// or "close" has been dispatched; the native reader also dispatches (deliver).
 func (ws *WebSocket) dispatchLoop() {
 	for {
 		it, ok := ws.events.next()
@@ -462,32 +423,22 @@ func (ws *WebSocket) dispatchLoop() {
 	}
 }
 
-// handle applies one reported change to the state and dispatches its events. It
-// reports true once "close" has been dispatched: nothing follows it.
-//
-// Each call is one task in Chromium's terms: the bytes written before it are
-// taken off BufferedAmount as it begins, those written while its listeners run
-// once they have returned (buffered_drop.go).
+// handle applies one reported change to the state and dispatches its events,
+// as one task in Chromium's terms: the bytes written before it are taken off
+// BufferedAmount as it begins, those written while its listeners run once they
+// have returned (buffered_drop.go). It reports true once "close" has been
+// dispatched: nothing follows it.
 func (ws *WebSocket) handle(it item) (last bool) {
 	if deferDrop {
 		ws.drop.begin(&ws.buffered)
 	}
-	last = ws.dispatchItem(it)
-	if deferDrop && !last { // the last has stopped the drop before Done
-		ws.drop.end(&ws.buffered)
-	}
-	return last
-}
-
-// dispatchItem is handle without the bookkeeping of BufferedAmount.
-func (ws *WebSocket) dispatchItem(it item) (last bool) {
 	switch it.kind {
 	case itemOpen:
 		ws.awaitListener(TypeOpen)
 		ws.mu.Lock()
 		if ws.state != Connecting { // Close came first: the transport is failing
 			ws.mu.Unlock()
-			return false
+			break
 		}
 		ws.state, ws.protocol, ws.extensions = Open, it.protocol, it.extensions
 		ws.mu.Unlock()
@@ -497,13 +448,10 @@ func (ws *WebSocket) dispatchItem(it item) (last bool) {
 		ws.mu.Lock()
 		state, bt := ws.state, ws.binaryType
 		ws.mu.Unlock()
-		if state != Open { // messages that arrive while CLOSING are dropped, as in browsers
-			return false
+		if state == Open { // messages that arrive while CLOSING are dropped, as in browsers
+			ws.listeners.Dispatch(TypeMessage, ws.messageEvent(it, bt), callListener)
 		}
-		ws.listeners.Dispatch(TypeMessage, ws.messageEvent(it, bt), callListener)
-	case itemClosing:
-		// The server's close frame: the closing handshake has started (the
-		// standard queues this change in order, after the messages before it).
+	case itemClosing: // the server's close frame, in order after the messages before it
 		ws.mu.Lock()
 		if ws.state == Open {
 			ws.state = Closing
@@ -526,7 +474,7 @@ func (ws *WebSocket) dispatchItem(it item) (last bool) {
 			Code:  it.code, Reason: it.reason, WasClean: it.clean,
 		}, callListener)
 		ws.listeners.Clear()
-		ws.endSetup()
+		ws.setup.End()
 		if deferDrop {
 			// No timer outlives Done. What was written is off the count;
 			// what was dropped unsent at close stays counted, as in browsers.
@@ -535,13 +483,15 @@ func (ws *WebSocket) dispatchItem(it item) (last bool) {
 		close(ws.done)
 		return true
 	}
+	if deferDrop {
+		ws.drop.end(&ws.buffered)
+	}
 	return false
 }
 
-// messageEvent makes the event for a received message, or fills the one the
-// transport made with the message (it.ev). Its Data holds the string, []byte or
-// *Blob; storing a string or a slice in an interface costs an allocation of its
-// own (the Blob shares the event's).
+// messageEvent makes the event for a received message, or fills it.ev, made by
+// the transport. Data in an interface costs an allocation for a string or a
+// slice; a Blob shares the event's.
 func (ws *WebSocket) messageEvent(it item, bt BinaryType) *MessageEvent {
 	ev, blob := it.ev, it.blob
 	if ev == nil {
@@ -580,5 +530,16 @@ func bytesToString(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-// validUTF8 reports whether a text message may be delivered.
-func validUTF8(b []byte) bool { return utf8.Valid(b) }
+// toUSVString turns a Go string into what a JavaScript string becomes when a
+// browser encodes it as UTF-8: each byte that is not valid UTF-8 becomes U+FFFD.
+func toUSVString(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range s {
+		b.WriteRune(r)
+	}
+	return b.String()
+}

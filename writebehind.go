@@ -11,20 +11,17 @@ import (
 
 // The write-behind.
 //
-// Why: Send must never wait for the network, and handing every message to a
-// writer goroutine costs a goroutine switch per message. So Send writes the
-// message's frame itself, on the caller's goroutine (native.go), into a
-// writeBehindConn, whose Write never blocks: the network connection under the
-// handshake's HTTP transport (and under TLS), which gives the kernel what the
-// socket buffer takes at once (one non-blocking write) and keeps the rest in a
-// backlog, which a flusher goroutine (running only while there is a backlog)
-// writes behind, in order. Under a user's HTTPClient the package does not see the
-// network connection: there the write-behind sits on the upgraded connection
-// instead (newWriteBehind), and the flusher writes everything. BufferedAmount
-// counts a message until its last byte has left the backlog (sentAfter).
-//
-// Until enable is called (once the handshake is done) writes go straight to the
-// connection, as net/http expects of a connection.
+// Why: Send must never wait for the network, and a writer goroutine would cost
+// a goroutine switch per message. So Send writes the frame itself, on the
+// caller's goroutine (native.go), into a writeBehindConn, whose Write never
+// blocks: it wraps the network connection under the handshake's HTTP transport
+// (and TLS), gives the kernel what it takes at once (one non-blocking write), and
+// keeps the rest in a backlog that a flusher goroutine, running only while there
+// is one, writes behind, in order. Under a user's HTTPClient it wraps the
+// upgraded connection instead (newWriteBehind) and the flusher writes it all.
+// BufferedAmount counts a message until its last byte has left the backlog
+// (sentAfter). Until enable (after the handshake) writes go straight through, as
+// net/http expects of a connection.
 type writeBehindConn struct {
 	net.Conn           // the network connection; nil over an upgraded connection (newWriteBehind)
 	w        io.Writer // where the backlog goes
@@ -53,9 +50,8 @@ func newWriteBehindConn(c net.Conn) *writeBehindConn {
 	return &writeBehindConn{Conn: c, w: c, closer: c, nb: newNBWriter(c)}
 }
 
-// newWriteBehind writes behind into conn, a connection whose descriptor the
-// package does not see: every write goes through the flusher. Its Close closes
-// conn.
+// newWriteBehind writes behind into conn, whose descriptor the package does
+// not see: the flusher writes everything. Its Close closes conn.
 func newWriteBehind(conn io.WriteCloser) *writeBehindConn {
 	return &writeBehindConn{w: conn, closer: conn}
 }
@@ -108,15 +104,13 @@ func (c *writeBehindConn) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// backlogChunk is the size of the backlog's chunks, which come from the send
-// buffers' pool (buffered.go) and go back once written, so that a socket whose
-// writes spill over the kernel's buffer steadily allocates nothing; the flusher
-// writes them with one writev.
+// backlogChunk is the size of the backlog's chunks, pooled send buffers
+// (buffered.go), so that a socket whose writes steadily spill over the kernel's
+// buffer allocates nothing; the flusher writes them with one writev.
 const backlogChunk = 64 << 10
 
-// sentAfter reports a message of n bytes whose frames have all been passed to
-// Write: at once (true, the caller reports it) when nothing waits in the backlog,
-// or else by the flusher once its last byte has been written.
+// sentAfter reports a message of n bytes, all passed to Write: at once (true,
+// the caller reports it) if the backlog is empty, else by the flusher.
 func (c *writeBehindConn) sentAfter(n int) (now bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -130,8 +124,7 @@ func (c *writeBehindConn) sentAfter(n int) (now bool) {
 	return false
 }
 
-// flush is the flusher goroutine: it writes the backlog until it is empty or a
-// write fails.
+// flush, the flusher goroutine, writes the backlog until it is empty or a write fails.
 func (c *writeBehindConn) flush() {
 	defer c.flushers.Done()
 	c.mu.Lock()
@@ -151,8 +144,7 @@ func (c *writeBehindConn) flush() {
 			putSendBuf(b)
 			chunks[i] = nil
 		}
-		var gone int
-		i := 0
+		gone, i := 0, 0
 		for ; i < len(c.marks) && c.marks[i].end <= c.written; i++ {
 			gone += c.marks[i].n
 		}
@@ -176,10 +168,10 @@ func (c *writeBehindConn) flush() {
 }
 
 // Closing flushes first what a kernel would have taken: a close frame written
-// just before the connection is closed must still leave, as it would have after a
-// blocking write (the kernel sends what it holds after close(2)). So when at most
-// closeFlushMax bytes wait, Close lets the flusher finish, for closeFlushWait at
-// most; a larger backlog (a peer that stopped reading) is dropped at once.
+// just before Close must still leave, as after a blocking write (the kernel sends
+// what it holds after close(2)). So when at most closeFlushMax bytes wait, Close
+// lets the flusher finish, for closeFlushWait at most; a larger backlog (a peer
+// that stopped reading) is dropped at once.
 const (
 	closeFlushMax  = 256 << 10
 	closeFlushWait = time.Second

@@ -8,9 +8,9 @@ import (
 	"syscall"
 )
 
-// nbWriter makes one non-blocking write(2) on a connection's descriptor (Go keeps
-// it in non-blocking mode). It is made once per connection, so that a write
-// allocates nothing; it is used under the writeBehindConn's lock.
+// nbWriter makes non-blocking write(2)s on a connection's descriptor (which Go
+// keeps non-blocking), under the writeBehindConn's lock; made once per connection,
+// so that a write allocates nothing.
 type nbWriter struct {
 	rc  syscall.RawConn
 	fn  func(uintptr) bool
@@ -20,17 +20,14 @@ type nbWriter struct {
 }
 
 func newNBWriter(c net.Conn) *nbWriter {
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return nil
+	if sc, ok := c.(syscall.Conn); ok {
+		if rc, err := sc.SyscallConn(); err == nil {
+			w := &nbWriter{rc: rc}
+			w.fn = w.write
+			return w
+		}
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return nil
-	}
-	w := &nbWriter{rc: rc}
-	w.fn = w.write
-	return w
+	return nil
 }
 
 func (w *nbWriter) write(fd uintptr) bool {
@@ -42,9 +39,8 @@ func (w *nbWriter) write(fd uintptr) bool {
 	}
 }
 
-// tryWrite writes what the kernel takes of p at once, without waiting. A
-// connection without a descriptor (w nil) takes nothing here, and the flusher
-// writes it all.
+// tryWrite writes what the kernel takes of p at once. Without a descriptor (w
+// nil) it takes nothing, and the flusher writes it all.
 func (w *nbWriter) tryWrite(p []byte) (int, error) {
 	if w == nil {
 		return 0, nil

@@ -1,8 +1,7 @@
-// Package listeners is the event-listener registry that package websocket and
-// package reconnecting share: listeners in registration order, the on* handler
-// attributes kept at the place where each was first set (as JavaScript's event
-// handler attributes are), once-listeners, removal during a dispatch, and the
-// setup window in which an event waits for its first listener.
+// Package listeners is the event-listener registry of packages websocket and
+// reconnecting: listeners in registration order, the on* handlers kept where each
+// was first set (as JavaScript's event handler attributes are), once-listeners,
+// removal during a dispatch, and the setup window (SetupWindow).
 package listeners
 
 import (
@@ -27,32 +26,30 @@ type Registry[L any] struct {
 	added   chan struct{} // closed and replaced when a listener is added; nil until asked for
 }
 
-// addedLocked wakes whoever waits for a new listener.
-func (r *Registry[L]) addedLocked() {
+// addLocked appends e and wakes whoever waits for a new listener.
+func (r *Registry[L]) addLocked(e *Entry[L]) *Entry[L] {
+	r.entries = append(r.entries, e)
 	if r.added != nil {
 		close(r.added)
 		r.added = nil
 	}
+	return e
 }
 
 // Add adds l for events of typ, after those already there.
 func (r *Registry[L]) Add(typ string, l L, once bool) *Entry[L] {
-	e := &Entry[L]{typ: typ, l: l, once: once}
 	r.mu.Lock()
-	r.entries = append(r.entries, e)
-	r.addedLocked()
-	r.mu.Unlock()
-	return e
+	defer r.mu.Unlock()
+	return r.addLocked(&Entry[L]{typ: typ, l: l, once: once})
 }
 
 // Remove removes e; removing it twice, or nil, does nothing.
 func (r *Registry[L]) Remove(e *Entry[L]) {
-	if e == nil {
-		return
+	if e != nil {
+		r.mu.Lock()
+		r.removeLocked(e)
+		r.mu.Unlock()
 	}
-	r.mu.Lock()
-	r.removeLocked(e)
-	r.mu.Unlock()
 }
 
 func (r *Registry[L]) removeLocked(e *Entry[L]) {
@@ -68,26 +65,20 @@ func (r *Registry[L]) removeLocked(e *Entry[L]) {
 	}
 }
 
-// SetAttr sets the on<typ> handler to l, or removes it when set is false. A new
-// handler replaces the old one in its place. slot is the attribute's index
-// (0 to 3), one per event type.
+// SetAttr sets the on<typ> handler, attribute slot (0 to 3), to l in the old one's
+// place, or removes it when set is false.
 func (r *Registry[L]) SetAttr(slot int, typ string, l L, set bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	cur := r.attr[slot]
 	switch {
-	case !set:
-		if cur != nil {
-			r.removeLocked(cur)
-			r.attr[slot] = nil
-		}
+	case cur != nil && !set:
+		r.removeLocked(cur)
+		r.attr[slot] = nil
 	case cur != nil:
 		cur.l = l
-	default:
-		e := &Entry[L]{typ: typ, l: l}
-		r.attr[slot] = e
-		r.entries = append(r.entries, e)
-		r.addedLocked()
+	case set:
+		r.attr[slot] = r.addLocked(&Entry[L]{typ: typ, l: l})
 	}
 }
 
@@ -107,10 +98,9 @@ func (r *Registry[L]) Has(typ string) (bool, <-chan struct{}) {
 	return false, r.added
 }
 
-// Dispatch calls call(l, ev) for the listeners of typ registered now, in order.
-// A listener removed by an earlier one in the same dispatch is not called; one
-// added is not either, as in the DOM. call should be a plain function, so that a
-// dispatch allocates nothing.
+// Dispatch calls call(l, ev) for the listeners of typ registered now, in order;
+// as in the DOM, not one removed or added by an earlier one. call should be a
+// plain function, so that a dispatch allocates nothing.
 func (r *Registry[L]) Dispatch(typ string, ev any, call func(L, any)) {
 	r.mu.Lock()
 	var stack [8]*Entry[L]
@@ -120,33 +110,24 @@ func (r *Registry[L]) Dispatch(typ string, ev any, call func(L, any)) {
 			list = append(list, e)
 		}
 	}
-	// The first listener is taken under the same lock (no listener ran before
-	// it to remove it), so that the usual dispatch to one listener locks once.
-	var first L
-	if len(list) > 0 {
-		e := list[0]
-		if e.once {
-			r.removeLocked(e)
-		}
-		first = e.l
-	}
-	r.mu.Unlock()
 	if len(list) == 0 {
+		r.mu.Unlock()
 		return
 	}
-	call(first, ev)
-	for _, e := range list[1:] {
-		r.mu.Lock()
-		if e.removed {
-			r.mu.Unlock()
-			continue
+	// Each listener is taken under the lock, the first under the one that listed
+	// it (no listener ran before), so that a dispatch to one listener locks once.
+	for i, e := range list {
+		if i > 0 {
+			r.mu.Lock()
 		}
-		if e.once {
+		l, live := e.l, !e.removed
+		if live && e.once {
 			r.removeLocked(e)
 		}
-		l := e.l
 		r.mu.Unlock()
-		call(l, ev)
+		if live {
+			call(l, ev)
+		}
 	}
 }
 
@@ -161,10 +142,9 @@ func (r *Registry[L]) Clear() {
 	r.mu.Unlock()
 }
 
-// SetupWindow is the time after a socket is made during which an event that
-// finds no listener of its type waits for one instead of being dropped:
-// JavaScript runs no event before the script that made the socket has finished,
-// and Go code that sets handlers right after New must see the same.
+// SetupWindow is the time after New in which an event that finds no listener of
+// its type waits for one instead of being dropped: JavaScript runs no event before
+// the script that made the socket has finished, and Go code must see the same.
 type SetupWindow struct {
 	deadline time.Time
 	over     atomic.Bool
@@ -191,16 +171,8 @@ func (w *SetupWindow) End() {
 // Await is called before an event of typ is dispatched: within the window, while
 // r has no listener of typ, it waits for one, for the window's end, or for End.
 func Await[L any](w *SetupWindow, r *Registry[L], typ string) {
-	if w.over.Load() {
-		return
-	}
 	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	for {
+	for !w.over.Load() {
 		ok, added := r.Has(typ)
 		left := time.Until(w.deadline)
 		if left <= 0 {
@@ -211,6 +183,7 @@ func Await[L any](w *SetupWindow, r *Registry[L], typ string) {
 		}
 		if timer == nil {
 			timer = time.NewTimer(left)
+			defer timer.Stop()
 		}
 		select {
 		case <-added:

@@ -52,18 +52,10 @@ func resolveURL(raw, page string) (parsedURL, error) {
 // hasScheme reports whether raw starts with a URL scheme and a colon, as the
 // WHATWG parser reads it (after leading C0 controls and spaces).
 func hasScheme(raw string) bool {
-	s := strings.TrimLeft(raw, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	for i, c := range s {
-		switch {
-		case c == ':':
-			return i > 0
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return false
+	s := strings.TrimLeftFunc(raw, func(r rune) bool { return r <= ' ' })
+	i := strings.IndexByte(s, ':')
+	return i > 0 && (s[0]|0x20) >= 'a' && (s[0]|0x20) <= 'z' &&
+		strings.Trim(strings.ToLower(s[:i]), "abcdefghijklmnopqrstuvwxyz0123456789+-.") == ""
 }
 
 // pageOrigin is the Origin a page at page sends: its scheme, host and port (a

@@ -5,7 +5,6 @@ package websocket
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -37,12 +36,11 @@ type nativeTransport struct {
 	ctx    context.Context // the handshake's; cancelled by abort
 	cancel context.CancelFunc
 
-	mu        sync.Mutex
-	conn      io.ReadWriteCloser // the upgraded connection; nil until open
-	cause     endCause
-	closeRecv bool        // the server's close frame was read (its code and reason: recv)
-	recv      endCause    // the server's close frame, as a clean end
-	timer     *time.Timer // the closing handshake's: 60 s for the server's answer, then 2 s for the end of TCP
+	mu    sync.Mutex
+	conn  io.ReadWriteCloser // the upgraded connection; nil until open
+	cause endCause
+	recv  *endCause   // the server's close frame, as a clean end; nil until it came
+	timer *time.Timer // the closing handshake's: 60 s for the server's answer, then 2 s for the end of TCP
 
 	// The write side: every frame goes out through writeFrame, under wmu.
 	wmu       sync.Mutex
@@ -67,16 +65,11 @@ type endCause struct {
 	err    error
 }
 
-// Chromium's closing handshake timers (net/websockets/websocket_channel.cc).
-var (
-	// closingHandshakeTimeout is how long the client waits for the server's
-	// close frame after sending its own; then it ends the connection (1006).
-	closingHandshakeTimeout = 60 * time.Second
-	// underlyingCloseTimeout is how long the client waits, once both close
-	// frames have passed, for the server to end the TCP connection; then it ends
-	// it itself, and the close is still clean.
-	underlyingCloseTimeout = 2 * time.Second
-)
+// Chromium's closing handshake timers (net/websockets/websocket_channel.cc): how
+// long the client waits for the server's close frame after sending its own
+// (then 1006), and, once both close frames have passed, for the server to end
+// TCP (then it ends it itself, and the close is still clean).
+var closingHandshakeTimeout, underlyingCloseTimeout = 60 * time.Second, 2 * time.Second
 
 func newTransport(s *WebSocket) (transport, error) {
 	t := &nativeTransport{ws: s}
@@ -124,24 +117,24 @@ func (t *nativeTransport) run() {
 		t.report()
 		return
 	}
-	t.rd = wire.NewReader(u.conn, wire.ReaderConfig{
-		Deflate:                 u.deflate.on,
-		ServerNoContextTakeover: u.deflate.serverNoTakeover,
-		MaxMessageSize:          t.maxMessageSize(),
-		Alloc:                   t.alloc,
-	})
-	t.wr = wire.NewWriter(wire.WriterConfig{
-		Deflate:           u.deflate.on,
-		NoContextTakeover: u.deflate.clientNoTakeover,
-		WindowBits:        u.deflate.clientWindowBits,
-		Threshold:         flateThreshold,
-	})
+	limit := t.ws.opts.MaxMessageSize // 0: the default; negative: none (the reader's 0)
+	if limit == 0 {
+		limit = DefaultMaxMessageSize
+	}
+	t.rd = wire.NewReader(u.conn, wire.ReaderConfig{Deflate: u.deflate.on, ServerNoContextTakeover: u.deflate.serverNoTakeover,
+		MaxMessageSize: max(limit, 0), Alloc: t.alloc})
+	t.wr = wire.NewWriter(wire.WriterConfig{Deflate: u.deflate.on, NoContextTakeover: u.deflate.clientNoTakeover,
+		WindowBits: u.deflate.clientWindowBits, Threshold: flateThreshold})
 	if t.wb == nil {
 		// A user's HTTPClient: the package does not see the network connection,
 		// so every write goes through the write-behind's flusher.
 		t.wb = newWriteBehind(u.conn)
 		t.out = t.wb
-		u.conn = readWriteCloser{Reader: u.conn, Writer: t.wb, Closer: t.wb} // closing flushes first
+		u.conn = struct { // closing flushes first
+			io.Reader
+			io.Writer
+			io.Closer
+		}{u.conn, t.wb, t.wb}
 	} else {
 		t.out = u.conn // through TLS, if any, to the write-behind below it
 	}
@@ -163,18 +156,6 @@ func (t *nativeTransport) run() {
 	// The reader is a goroutine of its own, so that the stack the handshake grew
 	// goes away with this one instead of staying with every open socket.
 	go t.readLoop(&item{kind: itemOpen, protocol: u.protocol, extensions: u.extensions})
-}
-
-// maxMessageSize is Options.MaxMessageSize as the reader takes it.
-func (t *nativeTransport) maxMessageSize() int64 {
-	switch limit := t.ws.opts.MaxMessageSize; {
-	case limit == 0:
-		return DefaultMaxMessageSize
-	case limit < 0:
-		return 0
-	default:
-		return limit
-	}
 }
 
 // smallMessage is a small message's event and its bytes in one allocation: a
@@ -248,8 +229,7 @@ func (t *nativeTransport) readLoop(first *item) {
 // reports whether the caller is still the reader (see deliver).
 func (t *nativeTransport) closeReceived(code int, reason string) bool {
 	t.mu.Lock()
-	t.closeRecv = true
-	t.recv = endCause{code: code, reason: reason, clean: true}
+	t.recv = &endCause{code: code, reason: reason, clean: true}
 	t.mu.Unlock()
 	m := outgoing{close: true, code: code, reason: reason}
 	if t.ws.sendq.turnOrQueue(m) {
@@ -269,13 +249,7 @@ func (t *nativeTransport) armTimer(d time.Duration) {
 		t.timer.Stop()
 	}
 	t.timer = time.AfterFunc(d, func() {
-		t.mu.Lock()
-		c := endCause{code: 1006}
-		if t.closeRecv {
-			c = t.recv
-		}
-		t.mu.Unlock()
-		t.end(c)
+		t.end(t.recvOr(endCause{code: 1006}))
 		t.closeConn()
 	})
 }
@@ -288,16 +262,21 @@ func (t *nativeTransport) readEnded(err error) {
 		t.failConn(pe)
 		return
 	}
-	t.mu.Lock()
-	c := endCause{code: 1006}
-	if t.closeRecv {
-		// After the server's close frame, the end of TCP completes the closing
-		// handshake; a reset does not make it clean (Chromium's OnReadDone).
-		c = t.recv
-		c.clean = !isReset(err)
-	}
-	t.mu.Unlock()
+	// After the server's close frame, the end of TCP completes the closing
+	// handshake; a reset does not make it clean (Chromium's OnReadDone).
+	c := t.recvOr(endCause{code: 1006})
+	c.clean = c.clean && !isReset(err)
 	t.end(c)
+}
+
+// recvOr returns the end cause the server's close frame gives, or c before it.
+func (t *nativeTransport) recvOr(c endCause) endCause {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.recv != nil {
+		return *t.recv
+	}
+	return c
 }
 
 // failConn fails the connection for a rule the server broke, as Chromium's
@@ -349,14 +328,11 @@ func (t *nativeTransport) report() {
 	t.ws.closed(c.code, c.reason, c.clean, c.err)
 }
 
-// send takes the send turn for m when no other message waits or is being
-// written: the caller then writes it (writeNow) on its own goroutine. Otherwise
-// m waits in the queue, and whoever holds the turn writes it before giving the
-// turn up.
+// send takes the send turn for m, for the caller to write it (writeNow), or
+// queues m for whoever holds the turn (sendQueue).
 func (t *nativeTransport) send(m outgoing) bool { return t.ws.sendq.turnOrQueue(m) }
 
-// writeNow writes m, then what queued behind it while it was being written, and
-// gives up the turn.
+// writeNow writes m, then what queued behind it meanwhile, and gives up the turn.
 func (t *nativeTransport) writeNow(m outgoing) {
 	for ok := true; ok; m, ok = t.ws.sendq.next() {
 		t.writeMessage(m)
@@ -367,11 +343,8 @@ func (t *nativeTransport) writeNow(m outgoing) {
 func (t *nativeTransport) writeMessage(m outgoing) {
 	if m.close {
 		if t.writeFrame(wire.OpClose, nil, m.code, m.reason) {
-			t.rd.IgnoreData() // as Chromium's channel, once its close frame is out
-			t.mu.Lock()
-			recv := t.closeRecv
-			t.mu.Unlock()
-			if !recv {
+			t.rd.IgnoreData()                            // as Chromium's channel, once its close frame is out
+			if t.recvOr(endCause{code: -1}).code == -1 { // no close frame from the server yet
 				t.armTimer(closingHandshakeTimeout)
 			}
 		}
@@ -388,9 +361,6 @@ func (t *nativeTransport) writeMessage(m outgoing) {
 		t.ws.sent(n)
 	}
 }
-
-// errWrite ends a connection whose write failed: the reader sees the end.
-var errWrite = errors.New("websocket: writing to the connection failed")
 
 // writeFrame writes one frame — a message or ping or pong (payload), or a close
 // frame (code and reason) — built in a pooled buffer, in one Write, under wmu. It
@@ -415,16 +385,14 @@ func (t *nativeTransport) writeFrame(op wire.Opcode, payload []byte, code int, r
 		_, err = t.out.Write(frame)
 	}
 	putSendBuf(buf)
-	if err != nil {
-		t.end(endCause{code: 1006, err: fmt.Errorf("%w: %w", errWrite, err)})
+	if err != nil { // as Chromium's OnWriteDone: the connection is dropped, no "error"
+		t.end(endCause{code: 1006})
 		t.closeConn()
-		return false
 	}
-	return true
+	return err == nil
 }
 
-// pending is 0: BufferedAmount falls as each message's last byte leaves (the
-// write-behind reports it).
+// pending is 0: the write-behind reports each message's last byte leaving.
 func (t *nativeTransport) pending() uint64 { return 0 }
 
 // dial makes the opening handshake, under the one-handshake-per-endpoint lock
@@ -487,13 +455,6 @@ func httpClient(user *http.Client, slot *handshakeSlot) (c *http.Client, own *ht
 }
 
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// readWriteCloser puts a connection together from its parts.
-type readWriteCloser struct {
-	io.Reader
-	io.Writer
-	io.Closer
-}
 
 // isReset reports whether err is a reset of the connection rather than its
 // orderly end.

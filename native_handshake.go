@@ -248,16 +248,11 @@ func parseExtensions(values []string, offered bool) (deflateParams, error) {
 
 // badPorts is the Fetch standard's list of blocked ports: browsers never
 // connect to them, and a WebSocket to one fails as if refused.
-var badPorts = map[int]bool{
-	0: true, 1: true, 7: true, 9: true, 11: true, 13: true, 15: true, 17: true, 19: true, 20: true, 21: true,
-	22: true, 23: true, 25: true, 37: true, 42: true, 43: true, 53: true, 69: true, 77: true, 79: true, 87: true,
-	95: true, 101: true, 102: true, 103: true, 104: true, 109: true, 110: true, 111: true, 113: true, 115: true,
-	117: true, 119: true, 123: true, 135: true, 137: true, 139: true, 143: true, 161: true, 179: true, 389: true,
-	427: true, 465: true, 512: true, 513: true, 514: true, 515: true, 526: true, 530: true, 531: true, 532: true,
-	540: true, 548: true, 554: true, 556: true, 563: true, 587: true, 601: true, 636: true, 989: true, 990: true,
-	993: true, 995: true, 1719: true, 1720: true, 1723: true, 2049: true, 3659: true, 4045: true, 4190: true,
-	5060: true, 5061: true, 6000: true, 6566: true, 6665: true, 6666: true, 6667: true, 6668: true, 6669: true,
-	6679: true, 6697: true, 10080: true,
+var badPorts = []int{
+	0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109,
+	110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530,
+	531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190,
+	5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 }
 
 // checkPort fails a connection to a blocked port, given the socket's serialized
@@ -269,7 +264,7 @@ func checkPort(origin string) error {
 		return nil
 	}
 	port, err := strconv.Atoi(hostport[i+1:])
-	if err == nil && badPorts[port] {
+	if err == nil && slices.Contains(badPorts, port) {
 		return fmt.Errorf("websocket: port %d is blocked, as in browsers (the Fetch standard's bad ports)", port)
 	}
 	return nil

@@ -26,12 +26,10 @@ type keepalive struct {
 
 // startKeepalive starts the pings, if Options.PingInterval asks for them.
 func (t *nativeTransport) startKeepalive() {
-	interval := t.ws.opts.PingInterval
+	interval, timeout := t.ws.opts.PingInterval, t.ws.opts.PingTimeout
 	if interval <= 0 {
 		return
-	}
-	timeout := t.ws.opts.PingTimeout
-	if timeout <= 0 {
+	} else if timeout <= 0 {
 		timeout = interval
 	}
 	k := &t.keepalive

@@ -246,7 +246,7 @@ func (r *Reader) next() (Message, error) {
 		case !data:
 			return Message{}, ErrUnknownOpcode
 		case ignore:
-			r.r, r.inMsg = r.r+hl, !fin
+			r.r, r.inMsg, r.compressed = r.r+hl, !fin, r.compressed && op == OpContinuation
 			for ; n > 0; n -= need {
 				if err := r.fill(1); err != nil {
 					return Message{}, err

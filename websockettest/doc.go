@@ -1,10 +1,15 @@
 //go:build !js
 
-// Package websockettest gives tests a WebSocket server they drive step by step
-// and that misbehaves on cue, as net/http/httptest does for HTTP (and
-// Playwright's page.routeWebSocket, jest-websocket-mock and mockttp do in
-// JavaScript). It is for tests of WebSocket clients: package websocket's, or
-// any other.
+// Package websockettest is a test kit for WebSocket clients, as
+// net/http/httptest is for HTTP (and Playwright's page.routeWebSocket,
+// jest-websocket-mock and mockttp are in JavaScript). It is for tests of
+// package websocket's clients, of code built on them, or of any other client,
+// and for tests of a real server driven by page-like clients. It has three
+// parts: a server the test drives step by step and that misbehaves on cue; a
+// recorder of a socket's events, compared as text; and a fault proxy between
+// a client and a real server.
+//
+// # The server
 //
 // A server that just runs takes a handler:
 //
@@ -44,9 +49,62 @@
 // frame with a close frame, as a strict server does, so that a client's
 // mistakes show up as a CloseError whose Err is a *ProtocolError.
 //
-// Servers listen on 127.0.0.1 and are closed by the test's Cleanup, with
-// every connection and goroutine they started. The package is native only:
-// it builds with the tag !js, and package websocket does not import it.
+// # The recorder
+//
+// A Recorder keeps every event of a *websocket.WebSocket or a
+// *reconnecting.WebSocket in order. Dial (DialReconnecting) makes the socket
+// with the recorder's handlers installed before the connection starts, so
+// that no event is missed, and closes it when the test ends; Record starts
+// recording a socket right after websocket.New, and RecordOptions installs the
+// recorder in Options the test then passes to NewWithOptions or
+// reconnecting.New. Next and WaitFor wait for events with a context, failing
+// with what was seen instead. Each event has a one-line text form
+// (Event.String) made to be compared, so a whole trace is checked with
+// github.com/google/go-cmp:
+//
+//	_, rec := websockettest.Dial(t, srv.URL, &websocket.Options{PageURL: "https://chat.example/room"})
+//	rec.WaitFor(ctx, "close")
+//	want := []string{`open protocol="" extensions=""`, `message text "hi"`, `close 1000 "bye" clean`}
+//	if diff := cmp.Diff(want, rec.Strings()); diff != "" {
+//		t.Errorf("events (-want +got):\n%s", diff)
+//	}
+//
+// The websocket.Options given to Dial may set PageURL, which makes the client
+// act like a page of that URL: its handshake sends the page's origin as
+// Origin, as a browser does, so that a server that checks Origin sees what it
+// would see from the page.
+//
+// # The fault proxy
+//
+// NewProxy starts a proxy between a client and a real server (the one under
+// test, or a Server): the client connects to the proxy's URL, and the proxy
+// forwards the opening handshake, then every frame, as it is, recording both
+// directions (ProxyConn.Strings, in a text form like the recorder's). On each
+// connection (Proxy.Accept, Proxy.OnConn, Proxy.Conns) the test can Pause and
+// Resume a direction, Drop or Reset the connection, Hold a frame, Rewrite or
+// discard frames and Inject frames of its own. For reconnection tests,
+// Proxy.DropAll ends every open connection as a lost network does, and
+// Proxy.SetRefuse answers new handshakes with a status (such as 503) as a
+// server that is down would, until SetRefuse(0) lets them through again;
+// PauseHandshakes holds them unanswered until ResumeHandshakes.
+//
+// # Which to use
+//
+//   - To test a client against a server that misbehaves (a broken frame, a
+//     refused or odd handshake, a drop at a chosen moment, a server that stops
+//     reading), use a Server and play its part with Accept, or give it a
+//     handler.
+//   - To test a real server as a browser would reach it, connect page-like
+//     clients (Options.PageURL) to it with Dial and check their traces.
+//   - To test how a client and a real server cope with the network between
+//     them (drops, stalls, a restart, frames lost or changed on the way), put
+//     a Proxy between them.
+//   - In every case, check what the client saw with a Recorder.
+//
+// Servers and proxies listen on 127.0.0.1 and are closed by the test's
+// Cleanup, with every connection and goroutine they started; Dial's sockets
+// are closed by it too. The package is native only: it builds with the tag
+// !js, and package websocket does not import it.
 package websockettest
 
 import "context"

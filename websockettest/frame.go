@@ -22,6 +22,10 @@ const (
 // rule a client must enforce (a reserved bit, an unknown opcode, a masked
 // server frame, a fragmented control frame, a long ping, invalid UTF-8 …).
 // The zero Frame is a continuation frame without FIN and without payload.
+//
+// It is also what a Proxy records (ProxyFrame.Frame, with Payload unmasked),
+// what ProxyConn.Hold and ProxyConn.Rewrite functions are given and
+// Rewrite returns, and what ProxyConn.Inject writes.
 type Frame struct {
 	// Fin marks the last frame of a message.
 	Fin bool

@@ -46,8 +46,8 @@ type result struct {
 }
 
 // TestBench measures, round after round, each workload through this package,
-// through a Go client written straight on syscall/js (rawSocket: what the
-// package is built on in the browser, as raw coder/websocket is natively) and
+// through a Go client written straight on syscall/js (rawSocket: the WASM
+// baseline, as raw coder/websocket is natively; the target is browserws ≥ it) and
 // through plain JavaScript, in an order that rotates from round to round, and
 // prints one WSBENCH line per sample. It is skipped unless BROWSERWS_BENCH_SERVER is set.
 func TestBench(t *testing.T) {

@@ -1,7 +1,8 @@
 //go:build !js
 
-// Command wsbench compares github.com/browserws/websocket with raw
-// github.com/coder/websocket (the library it is built on), gorilla/websocket,
+// Command wsbench compares github.com/browserws/websocket, which speaks the
+// WebSocket protocol itself, with raw github.com/coder/websocket (the baseline:
+// every ratio is to it), gorilla/websocket,
 // lxzan/gws, Node's WebSocket and, compiled to WASM in headless Chromium, with the
 // page's own JavaScript WebSocket. Every client talks to the same echo server
 // (coder/websocket on loopback, in a child process), and every figure is also given

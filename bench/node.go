@@ -9,7 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"time"
+
+	"github.com/browserws/websocket/bench/payload"
 )
 
 //go:embed node/bench.mjs
@@ -40,12 +43,24 @@ func newNodeRunner(base string, res *results) *nodeRunner {
 		workload
 	}
 	cfg := struct {
-		Base      string         `json:"base"`
-		TargetMS  float64        `json:"target_ms"`
-		Workloads []nodeWorkload `json:"workloads"`
-	}{Base: base, TargetMS: float64(*flagTime) / float64(time.Millisecond)}
+		Base      string            `json:"base"`
+		TargetMS  float64           `json:"target_ms"`
+		Workloads []nodeWorkload    `json:"workloads"`
+		Payloads  map[string]string `json:"payloads"`
+	}{Base: base, TargetMS: float64(*flagTime) / float64(time.Millisecond), Payloads: map[string]string{}}
 	for _, w := range childWorkloads(res.Workloads) {
 		cfg.Workloads = append(cfg.Workloads, nodeWorkload{w.String(), w})
+		// The messages Node sends are the Go clients' bytes, from a file.
+		key := strconv.Itoa(w.Size)
+		if _, ok := cfg.Payloads[key]; ok || w.Kind == "recv" {
+			continue
+		}
+		file := filepath.Join(dir, "payload-"+key+".bin")
+		if err := os.WriteFile(file, payload.Of(w.Size), 0o644); err != nil {
+			res.Errors = append(res.Errors, "node: "+err.Error())
+			return nil
+		}
+		cfg.Payloads[key] = file
 	}
 	cfgJSON, _ := json.Marshal(cfg)
 	return &nodeRunner{dir: dir, script: script, cfgJSON: cfgJSON}

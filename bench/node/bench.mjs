@@ -4,24 +4,25 @@
 //   node --experimental-websocket bench.mjs '<config JSON>'
 //
 // config: {"base": "ws://127.0.0.1:port", "target_ms": 250,
-//          "workloads": [{"name", "kind": "rtt"|"recv"|"send", "size", "compress"}]}
+//          "workloads": [{"name", "kind": "rtt"|"recv"|"send", "size", "compress"}],
+//          "payloads": {"<size>": "path of a file holding the message of that size"}}
 // It prints one JSON object: {"samples": {name: ns per operation}, "extensions": {name: ws.extensions}}.
+
+import { readFileSync } from 'node:fs';
 
 const cfg = JSON.parse(process.argv[2]);
 
-// The bench's payload: letters and spaces from the same xorshift sequence as the Go side.
+// The bench's payload: the Go side's bytes (bench/payload), which the bench command
+// writes to files, one per size.
 const payloads = new Map();
 function payload(size) {
   let b = payloads.get(size);
   if (b) return b;
-  b = new Uint8Array(size);
-  let x = 2463534242 >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (x ^ (x << 13)) >>> 0;
-    x = (x ^ (x >>> 17)) >>> 0;
-    x = (x ^ (x << 5)) >>> 0;
-    b[i] = x % 7 === 0 ? 32 : 97 + (x % 26);
-  }
+  const file = cfg.payloads[size];
+  if (!file) throw new Error(`no payload file for ${size} B`);
+  const buf = readFileSync(file);
+  if (buf.length !== size) throw new Error(`${file}: ${buf.length} B, want ${size}`);
+  b = new Uint8Array(buf);
   payloads.set(size, b);
   return b;
 }

@@ -46,8 +46,8 @@ type result struct {
 }
 
 // TestBench measures, round after round, each workload through this package,
-// through a Go client written straight on syscall/js (rawSocket: what the
-// package is built on in the browser, as raw coder/websocket is natively) and
+// through a Go client written straight on syscall/js (rawSocket: the WASM
+// baseline, as raw coder/websocket is natively; the target is browserws ≥ it) and
 // through plain JavaScript, in an order that rotates from round to round, and
 // prints one WSBENCH line per sample. It is skipped unless BROWSERWS_BENCH_SERVER is set.
 func TestBench(t *testing.T) {
@@ -61,7 +61,7 @@ func TestBench(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	jsRun := js.Global().Get("Function").New("url", "kind", "size", "n", jsSource)
+	jsRun := js.Global().Get("Function").New("url", "kind", "size", "n", "payload", jsSource)
 	impls := []struct {
 		name string
 		run  func(w workload, n int) (time.Duration, error)
@@ -69,7 +69,7 @@ func TestBench(t *testing.T) {
 		{"browserws (wasm)", keptSockets(base, dialGo)},
 		{"syscall/js (raw)", keptSockets(base, dialRaw)},
 		{"JavaScript", func(w workload, n int) (time.Duration, error) {
-			v, err := await(jsRun.Invoke(w.url(base), w.Kind, w.Size, n))
+			v, err := await(jsRun.Invoke(w.url(base), w.Kind, w.Size, n, jsPayload(w.Size)))
 			if err != nil {
 				return 0, err
 			}
@@ -109,6 +109,20 @@ func TestBench(t *testing.T) {
 			}
 		}
 	}
+}
+
+// jsPayloads holds the payload of each size as a Uint8Array for the JavaScript
+// side, so that it sends exactly the bytes the Go clients send.
+var jsPayloads = map[int]js.Value{}
+
+func jsPayload(size int) js.Value {
+	v, ok := jsPayloads[size]
+	if !ok {
+		v = uint8Array.New(size)
+		js.CopyBytesToJS(v, payload.Of(size))
+		jsPayloads[size] = v
+	}
+	return v
 }
 
 // keptSockets runs samples on one socket per URL, dialed for the first sample
@@ -309,25 +323,12 @@ func (s *rawSocket) sendBytes(b []byte) {
 func (s *rawSocket) sendText(t string) { s.ws.Call("send", t) }
 func (s *rawSocket) buffered() int     { return s.ws.Get("bufferedAmount").Int() }
 
-// jsSource is the plain-JavaScript side: function(url, kind, size, n) returns a
-// promise of the milliseconds that n operations took, on a socket kept open
-// between calls.
+// jsSource is the plain-JavaScript side: function(url, kind, size, n, payload)
+// returns a promise of the milliseconds that n operations took, on a socket kept
+// open between calls. payload is the message to send (rtt, send): the Go
+// clients' bytes, payload.Of(size), copied once into a Uint8Array (jsPayload).
 const jsSource = `
-const g = globalThis.__wsbench || (globalThis.__wsbench = { socks: new Map(), payloads: new Map() });
-function payload(size) {
-  let b = g.payloads.get(size);
-  if (b) return b;
-  b = new Uint8Array(size);
-  let x = 2463534242 >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (x ^ (x << 13)) >>> 0;
-    x = (x ^ (x >>> 17)) >>> 0;
-    x = (x ^ (x << 5)) >>> 0;
-    b[i] = x % 7 === 0 ? 32 : 97 + (x % 26);
-  }
-  g.payloads.set(size, b);
-  return b;
-}
+const g = globalThis.__wsbench || (globalThis.__wsbench = { socks: new Map() });
 function open() {
   const have = g.socks.get(url);
   if (have) return Promise.resolve(have);
@@ -341,7 +342,7 @@ function open() {
 return open().then(async (ws) => {
   const start = performance.now();
   if (kind === 'rtt') {
-    const msg = payload(size);
+    const msg = payload;
     await new Promise((resolve, reject) => {
       let count = 0;
       ws.onmessage = (e) => {
@@ -357,7 +358,7 @@ return open().then(async (ws) => {
       ws.send(n + ' ' + size);
     });
   } else {
-    const msg = payload(size);
+    const msg = payload;
     const ok = new Promise((resolve) => { ws.onmessage = (e) => { if (e.data === 'ok') resolve(); }; });
     for (let i = 0; i < n; i++) {
       if (ws.bufferedAmount > 4 << 20) {

@@ -5,8 +5,9 @@
 #   3. compiled to WASM, in headless Chromium (Debian's /usr/bin/chromium);
 # then the chat example end to end (its page in headless Chromium, nested module
 # examples/chat/e2e).
-# WASM cannot listen, so the test server (internal/wstest) runs as a process of its
-# own and its URL reaches the WASM tests in BROWSERWS_TEST_SERVER.
+# WASM cannot listen, so the test server (websockettest/cmd/wstestserver: the kit's
+# behaviours and internal/wstest) runs as a process of its own and its URL reaches
+# the WASM tests in BROWSERWS_TEST_SERVER.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
@@ -37,7 +38,7 @@ echo "== native (go test -race)"
 go test -race -count=1 ./...
 
 tmp=$(mktemp -d)
-go build -o "$tmp/wstestserver" ./internal/wstest/cmd/wstestserver
+go build -o "$tmp/wstestserver" ./websockettest/cmd/wstestserver
 "$tmp/wstestserver" >"$tmp/url" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT

@@ -7,7 +7,7 @@ import "errors"
 // startTestServer cannot run here: WASM cannot listen. A WASM test run without a
 // server fails; it never skips.
 func startTestServer() (string, func(), error) {
-	return "", nil, errors.New("BROWSERWS_TEST_SERVER is not set: start internal/wstest/cmd/wstestserver and pass its URL (WASM cannot listen)")
+	return "", nil, errors.New("BROWSERWS_TEST_SERVER is not set: start websockettest/cmd/wstestserver and pass its URL (WASM cannot listen)")
 }
 
 // native tells the backend under test: the browser one here.

@@ -105,6 +105,13 @@
 // Cleanup, with every connection and goroutine they started; Dial's sockets
 // are closed by it too. The package is native only: it builds with the tag
 // !js, and package websocket does not import it.
+//
+// For tests compiled to WASM, which cannot listen, the command
+// websockettest/cmd/wstestserver serves the named behaviours on a local port
+// (/kit/echo, /kit/close, /kit/drop, /kit/reset, /kit/refuse, /kit/frame) and
+// prints its URL; POST /_control/dropall ends every open connection and
+// /_control/restart also refuses handshakes for a while, for reconnection
+// tests. NewHandler serves Conns the same way from a server of one's own.
 package websockettest
 
 import "context"

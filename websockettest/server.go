@@ -68,7 +68,8 @@ func start(t testing.TB, tls bool, handler []func(*Conn)) *Server {
 	if len(handler) > 1 {
 		t.Fatalf("websockettest: NewServer takes at most one handler, got %d", len(handler))
 	}
-	s := &Server{t: t, changed: make(chan struct{}), conns: map[*Conn]bool{}, done: make(chan struct{})}
+	s := newServer(nil)
+	s.t = t
 	if len(handler) == 1 {
 		s.handler = handler[0]
 	}
@@ -85,6 +86,12 @@ func start(t testing.TB, tls bool, handler []func(*Conn)) *Server {
 	}
 	t.Cleanup(s.Close)
 	return s
+}
+
+// newServer makes a Server that serves nothing yet: start gives it a test and
+// a listener, NewHandler neither.
+func newServer(handler func(*Conn)) *Server {
+	return &Server{handler: handler, changed: make(chan struct{}), conns: map[*Conn]bool{}, done: make(chan struct{})}
 }
 
 // Client returns an *http.Client that trusts the server's certificate (for
@@ -243,6 +250,16 @@ func (s *Server) forget(c *Conn) {
 // its connection has ended. t's Cleanup calls it; calling it again does
 // nothing.
 func (s *Server) Close() {
+	if err := s.shutdown(); err != nil {
+		s.t.Errorf("%v", err)
+	}
+}
+
+// shutdown is Close for a Server and a Handler: it refuses later requests,
+// ends every connection, closes the listener when the server has one, and
+// waits up to cleanupTimeout for the handlers. Only the first call does
+// anything.
+func (s *Server) shutdown() (err error) {
 	s.closeOnce.Do(func() {
 		s.mu.Lock()
 		s.closed = true
@@ -256,13 +273,16 @@ func (s *Server) Close() {
 		for _, c := range conns {
 			c.end(errServerClosed)
 		}
-		s.ts.Close()
+		if s.ts != nil {
+			s.ts.Close()
+		}
 		waited := make(chan struct{})
 		go func() { s.wg.Wait(); close(waited) }()
 		select {
 		case <-waited:
 		case <-time.After(cleanupTimeout):
-			s.t.Errorf("websockettest: a handler was still running %v after the server closed its connections", cleanupTimeout)
+			err = fmt.Errorf("websockettest: a handler was still running %v after the server closed its connections", cleanupTimeout)
 		}
 	})
+	return err
 }

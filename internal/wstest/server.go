@@ -2,7 +2,7 @@
 // per server behaviour a browser has to cope with (echo, closes, drops, invalid
 // UTF-8, refused handshakes, protocol games, large and flooding messages). Native
 // tests run it in-process; WASM tests reach it in a separate process started by
-// cmd/wstestserver.
+// websockettest/cmd/wstestserver.
 package wstest
 
 import (

@@ -83,6 +83,18 @@ func (d *bufferedDrop) begin(buffered *atomic.Uint64) { d.take(buffered, true) }
 // end takes off everything written, also by the listeners, once they returned.
 func (d *bufferedDrop) end(buffered *atomic.Uint64) { d.take(buffered, false) }
 
+// settle takes off what earlier Sends wrote as a Send begins outside a
+// listener: such a Send is a task of its own, so a sender that polls
+// BufferedAmount sees its earlier messages leave without waiting for the timer.
+func (d *bufferedDrop) settle(buffered *atomic.Uint64) {
+	d.mu.Lock()
+	if !d.inTask {
+		buffered.Add(-(d.fresh + d.old))
+		d.fresh, d.old = 0, 0
+	}
+	d.mu.Unlock()
+}
+
 func (d *bufferedDrop) take(buffered *atomic.Uint64, inTask bool) {
 	d.mu.Lock()
 	buffered.Add(-(d.fresh + d.old))

@@ -3,6 +3,7 @@
 package websocket
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -395,20 +396,14 @@ func (t *nativeTransport) writeFrame(op wire.Opcode, payload []byte, code int, r
 // pending is 0: the write-behind reports each message's last byte leaving.
 func (t *nativeTransport) pending() uint64 { return 0 }
 
-// dial makes the opening handshake, under the one-handshake-per-endpoint lock
-// (native_handshake_limit.go).
+// dial makes the opening handshake, under the one-per-endpoint lock.
 func (t *nativeTransport) dial() (u upgraded, err error) {
 	defer func() { err = nameURL(t.ws.url.href, err) }()
 	if err := checkPort(t.ws.url.origin); err != nil {
 		return u, err
 	}
-	o := &t.ws.opts
-	ctx := t.ctx
-	timeout := o.HandshakeTimeout
-	if timeout == 0 {
-		timeout = DefaultHandshakeTimeout
-	}
-	if timeout > 0 {
+	o, ctx := &t.ws.opts, t.ctx
+	if timeout := cmp.Or(o.HandshakeTimeout, DefaultHandshakeTimeout); timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
@@ -443,6 +438,7 @@ func (t *nativeTransport) dial() (u upgraded, err error) {
 // socket's own (returned as own, to be cleaned up) that dials through slot,
 // never following redirects.
 func httpClient(user *http.Client, slot *handshakeSlot) (c *http.Client, own *http.Transport) {
+	noRedirects := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if user != nil {
 		c := *user
 		c.CheckRedirect = noRedirects
@@ -453,8 +449,6 @@ func httpClient(user *http.Client, slot *handshakeSlot) (c *http.Client, own *ht
 	own.DialContext = slot.dialContext
 	return &http.Client{Transport: own, CheckRedirect: noRedirects}, own
 }
-
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // isReset reports whether err is a reset of the connection rather than its
 // orderly end.

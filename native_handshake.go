@@ -22,18 +22,14 @@ import (
 // transport; the answer checked once, as Chromium checks it; the extension
 // answer parsed once into the parameters the codec uses.
 
-// chromiumOffer is the Sec-WebSocket-Extensions header Chromium sends, byte for
-// byte. Servers answer it differently from a bare "permessage-deflate" (Python's
-// websockets limits the client's window only when the client offers
-// client_max_window_bits).
+// chromiumOffer is Chromium's Sec-WebSocket-Extensions, byte for byte: servers answer
+// it unlike a bare "permessage-deflate" (Python's websockets limits the client's
+// window only when offered client_max_window_bits).
 const chromiumOffer = "permessage-deflate; client_max_window_bits"
 
 // flateThreshold is the size from which sent messages are compressed (as
 // coder/websocket and gorilla: below it deflate's overhead outweighs the gain).
 const flateThreshold = 128
-
-// acceptGUID is RFC 6455's constant for Sec-WebSocket-Accept.
-const acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 // upgraded is what a successful handshake gives the transport.
 type upgraded struct {
@@ -149,7 +145,7 @@ func checkAnswer(h http.Header, key string, offered []string, compress bool) (up
 	if !hasToken(h.Values("Connection"), "upgrade") {
 		return u, errors.New("websocket: the server's Connection header does not say Upgrade")
 	}
-	sum := sha1.Sum([]byte(key + acceptGUID))
+	sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")) // RFC 6455 §4.2.2
 	if acc := h.Values("Sec-WebSocket-Accept"); len(acc) != 1 || strings.TrimSpace(acc[0]) != base64.StdEncoding.EncodeToString(sum[:]) {
 		return u, errors.New("websocket: the server's Sec-WebSocket-Accept is missing, repeated or wrong")
 	}

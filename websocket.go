@@ -304,11 +304,10 @@ func (ws *WebSocket) Send(data any) error {
 		ws.mu.Unlock()
 		return nil
 	}
+	ws.drop.settle(&ws.buffered)
 	total := ws.buffered.Add(n)
-	// The limit guards memory, so it leaves out the bytes written but counted
-	// until the task ends (buffered_drop.go): a listener that sends more than
-	// the limit to a network that keeps up does not fail. drained may exceed
-	// total for a moment (other Sends, bytes being taken off), hence the floor.
+	// The limit guards memory: it leaves out bytes written but still counted
+	// (buffered_drop.go), which may exceed total for a moment, hence the floor.
 	if max := ws.opts.MaxBufferedAmount; max > 0 && total-min(ws.drop.drained(), total) > max {
 		ws.mu.Unlock()
 		ws.tr.abort(ErrBufferFull)

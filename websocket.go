@@ -178,13 +178,12 @@ func (ws *WebSocket) Extensions() string { return locked(ws, &ws.extensions) }
 func (ws *WebSocket) ReadyState() ReadyState { return locked(ws, &ws.state) }
 
 // BufferedAmount returns the number of bytes passed to Send that have not yet
-// reached the network. As in Chromium, it falls only between tasks: never
-// during the Send that queued them, nor while a listener runs (not even for
-// what other goroutines sent), but at the next dispatch of an event or, when
-// none comes, within a few milliseconds, so a goroutine that polls it sees it
-// reach 0 (buffered_drop.go). In WASM it is the page's own bufferedAmount,
-// which falls between the page's tasks: a listener that blocks lets the page
-// run some.
+// reached the network. As in Chromium, it falls only between tasks: never during
+// the Send that queued them, nor while a listener runs (not even for others'
+// Sends: a listener must not wait for it to fall), but at the next dispatch, the
+// next Send from outside a listener, or within a few milliseconds, so a polling
+// goroutine sees it reach 0 (buffered_drop.go). In WASM it is the page's own,
+// which falls between the page's tasks (a listener that blocks lets some run).
 //
 // As in browsers, it keeps growing with every Send made while CLOSING or
 // CLOSED, although such data is never sent, and a message dropped unsent when

@@ -56,8 +56,7 @@ type nativeTransport struct {
 	keepalive keepalive // Options.PingInterval's pings (native_keepalive.go)
 }
 
-// endCause is why the connection ended: the close event's values, and for a
-// failed connection the error event's Err.
+// endCause is why the connection ended: the close event's values, and a failure's Err.
 type endCause struct {
 	set    bool
 	code   int
@@ -66,16 +65,14 @@ type endCause struct {
 	err    error
 }
 
-// Chromium's closing handshake timers (net/websockets/websocket_channel.cc): how
-// long the client waits for the server's close frame after sending its own
-// (then 1006), and, once both close frames have passed, for the server to end
-// TCP (then it ends it itself, and the close is still clean).
+// Chromium's closing handshake timers (websocket_channel.cc): how long the client
+// waits for the server's close frame after sending its own (then 1006), and, once
+// both have passed, for the server to end TCP (then it does, and the close is clean).
 var closingHandshakeTimeout, underlyingCloseTimeout = 60 * time.Second, 2 * time.Second
 
 func newTransport(s *WebSocket) (transport, error) {
-	t := &nativeTransport{ws: s}
-	t.ctx, t.cancel = context.WithCancel(context.Background())
-	return t, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	return &nativeTransport{ws: s, ctx: ctx, cancel: cancel}, nil
 }
 
 func (t *nativeTransport) start() { go t.run() }
@@ -140,13 +137,11 @@ func (t *nativeTransport) run() {
 		t.out = u.conn // through TLS, if any, to the write-behind below it
 	}
 	t.mu.Lock()
+	t.conn = u.conn
 	aborted := t.cause.set
-	if !aborted {
-		t.conn = u.conn
-	}
 	t.mu.Unlock()
 	if aborted {
-		u.conn.Close()
+		t.closeConn()
 		t.report()
 		return
 	}
@@ -236,16 +231,19 @@ func (t *nativeTransport) closeReceived(code int, reason string) bool {
 	if t.ws.sendq.turnOrQueue(m) {
 		t.writeNow(m)
 	}
-	t.armTimer(underlyingCloseTimeout)
+	t.armTimer(underlyingCloseTimeout, false)
 	return t.ws.deliver(item{kind: itemClosing})
 }
 
-// armTimer (re)sets the closing handshake's timer: when it fires, the client
-// ends the connection itself — cleanly with the server's close frame when it
-// has one (Chromium's CloseTimeout), else as 1006.
-func (t *nativeTransport) armTimer(d time.Duration) {
+// armTimer (re)sets the closing handshake's timer, unless unlessRecv and the server's
+// close frame came: when it fires, the client ends the connection itself, cleanly
+// with the server's close frame when it has one (Chromium's CloseTimeout), else 1006.
+func (t *nativeTransport) armTimer(d time.Duration, unlessRecv bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if unlessRecv && t.recv != nil {
+		return
+	}
 	if t.timer != nil {
 		t.timer.Stop()
 	}
@@ -316,6 +314,7 @@ func (t *nativeTransport) finish() {
 	t.mu.Unlock()
 	t.wmu.Lock()
 	t.wr.Release()
+	t.closeSent = true // nothing is written any more (a keepalive tick may come late)
 	t.wmu.Unlock()
 	t.wb.wait() // the flusher ends once its connection is closed
 	t.report()
@@ -344,10 +343,9 @@ func (t *nativeTransport) writeNow(m outgoing) {
 func (t *nativeTransport) writeMessage(m outgoing) {
 	if m.close {
 		if t.writeFrame(wire.OpClose, nil, m.code, m.reason) {
-			t.rd.IgnoreData()                            // as Chromium's channel, once its close frame is out
-			if t.recvOr(endCause{code: -1}).code == -1 { // no close frame from the server yet
-				t.armTimer(closingHandshakeTimeout)
-			}
+			t.rd.IgnoreData() // as Chromium's channel, once its close frame is out
+			t.keepalive.stop()
+			t.armTimer(closingHandshakeTimeout, true)
 		}
 		return
 	}

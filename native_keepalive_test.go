@@ -103,3 +103,13 @@ func TestNoPingsByDefault(t *testing.T) {
 		t.Errorf("the server received %d pings with PingInterval 0", p)
 	}
 }
+
+// The pings stop once the closing handshake has begun: a server that sent its
+// close frame answers no ping (and keeps TCP open here), and the close is
+// Chromium's clean one after its 2 s wait, not a ping timeout.
+func TestNoPingTimeoutDuringTheClosingHandshake(t *testing.T) {
+	rec := record(t, srv("/raw?hex=880203e8&hold_ms=5000"), Options{PingInterval: 50 * time.Millisecond, PingTimeout: 50 * time.Millisecond}, react{})
+	if diff := cmp.Diff([]step{opened(), closed(1000, "", true)}, rec.wait(t)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

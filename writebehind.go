@@ -3,6 +3,7 @@
 package websocket
 
 import (
+	"cmp"
 	"io"
 	"net"
 	"sync"
@@ -182,6 +183,7 @@ const (
 func (c *writeBehindConn) Close() error {
 	c.mu.Lock()
 	flush := c.flushing && c.err == nil && c.accepted-c.written <= closeFlushMax
+	c.err = cmp.Or(c.err, net.ErrClosed) // no write, and so no flusher, starts after Close
 	c.mu.Unlock()
 	if flush {
 		stuck := time.AfterFunc(closeFlushWait, func() { c.closer.Close() }) // a peer that reads nothing

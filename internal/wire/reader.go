@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -90,6 +91,7 @@ type Reader struct {
 
 // NewReader returns a Reader of the server's frames read from src.
 func NewReader(src io.Reader, c ReaderConfig) *Reader {
+	c.MaxMessageSize = min(c.MaxMessageSize, math.MaxInt64/4) // the arithmetic on it cannot overflow
 	return &Reader{src: src, cfg: c, buf: make([]byte, readBufSize)}
 }
 
@@ -214,7 +216,7 @@ func (r *Reader) next() (Message, error) {
 		data, rsv1 := op <= OpBinary, rsv&0x40 != 0
 		// Compressed messages are still inflated: Chromium's deflate stream,
 		// below its channel, fails on bad compressed data whatever the state.
-		ignore := data && r.ignore.Load() && !rsv1 && !(r.inMsg && r.compressed && op == OpContinuation)
+		ignore := data && r.ignore.Load() && !rsv1 && !(r.inMsg && r.compressed)
 		switch {
 		case r.closed:
 			return Message{}, ErrFrameAfterClose

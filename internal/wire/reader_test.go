@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"math/rand"
 	"strings"
 	"testing"
@@ -344,6 +345,9 @@ func TestIgnoreData(t *testing.T) {
 		{"uncompressed after compressed", cat(frame(true, 4, OpText, (&serverDeflate{}).compress([]byte("hi"))),
 			frame(false, 0, OpText, []byte{0xf0, 0x9f}), frame(true, 0, OpContinuation, []byte{0x98, 0x80}),
 			frame(true, 0, OpClose, nil)), []result{{Op: OpClose, Code: CloseNoStatus}, {Err: io.EOF}}},
+		{"a message inside a compressed one is part of it", cat(frame(false, 4, OpText, (&serverDeflate{fresh: true}).compress([]byte("ab"))),
+			frame(true, 0, OpText, nil), frame(true, 4, OpText, (&serverDeflate{fresh: true}).compress([]byte("cd"))), frame(true, 0, OpClose, nil)),
+			[]result{{Op: OpClose, Code: CloseNoStatus}, {Err: io.EOF}}},
 		{"compressed, still inflated", cat(frame(true, 4, OpText, (&serverDeflate{}).compress([]byte("hello"))),
 			frame(true, 0, OpText, []byte("plain")), frame(true, 4, OpText, []byte{0xff, 0xff, 0xff})),
 			[]result{{Err: ErrBadCompression}}},
@@ -354,6 +358,18 @@ func TestIgnoreData(t *testing.T) {
 			if got := readAll(r); !sameResults(got, c.want) {
 				t.Errorf("%s, splits %v: got %v, want %v", c.name, splits, got, c.want)
 			}
+		}
+	}
+}
+
+// A limit near math.MaxInt64 (a way to say "none") neither overflows nor
+// refuses a compressed message.
+func TestHugeMaxMessageSize(t *testing.T) {
+	stream := frame(true, 4, OpText, (&serverDeflate{}).compress([]byte("hello")))
+	for _, limit := range []int64{math.MaxInt64, math.MaxInt64/2 + 1} {
+		got := readStream(stream, nil, ReaderConfig{Deflate: true, MaxMessageSize: limit})
+		if want := []result{{Op: OpText, Data: "hello"}, {Err: io.EOF}}; !sameResults(got, want) {
+			t.Errorf("limit %d: got %v, want %v", limit, got, want)
 		}
 	}
 }

@@ -22,40 +22,21 @@ func checkArgs(raw string, o *Options) (parsedURL, error) {
 // resolveURL parses raw, resolving a relative URL against page (Options.PageURL):
 // without a page there is no document, and a relative URL is an error.
 func resolveURL(raw, page string) (parsedURL, error) {
-	if page == "" || hasScheme(raw) {
+	if page == "" || hasScheme(preprocess(raw)) {
 		return parseURL(raw)
 	}
 	base, err := url.Parse(page)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return parsedURL{}, syntaxError("Options.PageURL " + page + " is not an absolute http or https URL")
 	}
-	// The WHATWG parser's preprocessing of a relative URL against a special
-	// base: C0 controls and spaces trimmed, tabs and newlines dropped,
-	// backslashes read as slashes; the fragment of the base is not inherited.
-	rel := strings.Map(func(r rune) rune {
-		switch r {
-		case '\t', '\n', '\r':
-			return -1
-		case '\\':
-			return '/'
-		}
-		return r
-	}, strings.TrimFunc(raw, func(r rune) bool { return r <= 0x20 }))
-	ref, err := url.Parse(rel)
+	// Against a special base the WHATWG parser reads backslashes as slashes; the
+	// base's fragment is not inherited.
+	ref, err := url.Parse(strings.ReplaceAll(preprocess(raw), `\`, "/"))
 	if err != nil {
 		return parsedURL{}, syntaxError("the URL " + raw + " does not resolve against the page " + page)
 	}
 	base.Fragment, base.RawFragment = "", ""
 	return parseURL(base.ResolveReference(ref).String())
-}
-
-// hasScheme reports whether raw starts with a URL scheme and a colon, as the
-// WHATWG parser reads it (after leading C0 controls and spaces).
-func hasScheme(raw string) bool {
-	s := strings.TrimLeftFunc(raw, func(r rune) bool { return r <= ' ' })
-	i := strings.IndexByte(s, ':')
-	return i > 0 && (s[0]|0x20) >= 'a' && (s[0]|0x20) <= 'z' &&
-		strings.Trim(strings.ToLower(s[:i]), "abcdefghijklmnopqrstuvwxyz0123456789+-.") == ""
 }
 
 // pageOrigin is the Origin a page at page sends: its scheme, host and port (a

@@ -38,20 +38,12 @@ func parseURL(raw string) (parsedURL, error) {
 	fail := func(why string) (parsedURL, error) {
 		return parsedURL{}, syntaxError("the URL " + strconv.Quote(raw) + " " + why)
 	}
-	s := strings.TrimFunc(toUSVString(raw), func(r rune) bool { return r <= 0x20 })
-	if strings.ContainsAny(s, "\t\n\r") { // the parser drops ASCII tabs and newlines anywhere
-		s = strings.Map(func(r rune) rune {
-			if r == '\t' || r == '\n' || r == '\r' {
-				return -1
-			}
-			return r
-		}, s)
-	}
+	s := preprocess(raw)
 	if strings.Contains(s, "#") {
 		return fail("contains a fragment")
 	}
 	colon := strings.IndexByte(s, ':')
-	if colon <= 0 || !isScheme(s[:colon]) {
+	if !hasScheme(s) {
 		return fail("is relative and there is no base URL outside a browser")
 	}
 	scheme := strings.ToLower(s[:colon])
@@ -121,6 +113,27 @@ func parseURL(raw string) (parsedURL, error) {
 		href += "?" + escapeSet(query, queryEscapes)
 	}
 	return parsedURL{href: href, origin: scheme + "://" + hostport, secure: scheme == "wss"}, nil
+}
+
+// preprocess is the WHATWG URL parser's first step: C0 controls and spaces
+// trimmed at both ends, ASCII tabs and newlines dropped anywhere.
+func preprocess(raw string) string {
+	s := strings.TrimFunc(toUSVString(raw), func(r rune) bool { return r <= 0x20 })
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return s
+}
+
+// hasScheme reports whether s, preprocessed, is absolute: a scheme, then ':'.
+func hasScheme(s string) bool {
+	colon := strings.IndexByte(s, ':')
+	return colon > 0 && isScheme(s[:colon])
 }
 
 // isScheme reports whether s is a URL scheme: an ASCII letter, then letters,

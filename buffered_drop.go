@@ -89,17 +89,22 @@ func (d *bufferedDrop) end(buffered *atomic.Uint64) { d.take(buffered, false) }
 func (d *bufferedDrop) settle(buffered *atomic.Uint64) {
 	d.mu.Lock()
 	if !d.inTask {
-		buffered.Add(-(d.fresh + d.old))
-		d.fresh, d.old = 0, 0
+		d.takeLocked(buffered)
 	}
 	d.mu.Unlock()
 }
 
 func (d *bufferedDrop) take(buffered *atomic.Uint64, inTask bool) {
 	d.mu.Lock()
-	buffered.Add(-(d.fresh + d.old))
-	d.fresh, d.old, d.inTask = 0, 0, inTask
+	d.takeLocked(buffered)
+	d.inTask = inTask
 	d.mu.Unlock()
+}
+
+// takeLocked takes everything written off the count; d.mu is held.
+func (d *bufferedDrop) takeLocked(buffered *atomic.Uint64) {
+	buffered.Add(-(d.fresh + d.old))
+	d.fresh, d.old = 0, 0
 }
 
 // drained is what was written but is still counted, which Send's limit

@@ -115,10 +115,7 @@ func (t *nativeTransport) run() {
 		t.report()
 		return
 	}
-	limit := t.ws.opts.MaxMessageSize // 0: the default; negative: none (the reader's 0)
-	if limit == 0 {
-		limit = DefaultMaxMessageSize
-	}
+	limit := cmp.Or(t.ws.opts.MaxMessageSize, DefaultMaxMessageSize) // negative: none (the reader's 0)
 	t.rd = wire.NewReader(u.conn, wire.ReaderConfig{Deflate: u.deflate.on, ServerNoContextTakeover: u.deflate.serverNoTakeover,
 		MaxMessageSize: max(limit, 0), Alloc: t.alloc})
 	t.wr = wire.NewWriter(wire.WriterConfig{Deflate: u.deflate.on, NoContextTakeover: u.deflate.clientNoTakeover,

@@ -303,7 +303,9 @@ func (ws *WebSocket) Send(data any) error {
 		ws.mu.Unlock()
 		return nil
 	}
-	ws.drop.settle(&ws.buffered)
+	if deferDrop {
+		ws.drop.settle(&ws.buffered)
+	}
 	total := ws.buffered.Add(n)
 	// The limit guards memory: it leaves out bytes written but still counted
 	// (buffered_drop.go), which may exceed total for a moment, hence the floor.

@@ -10,7 +10,7 @@ type WriterConfig struct {
 	Deflate           bool // permessage-deflate was negotiated: compress data messages of at least Threshold bytes
 	NoContextTakeover bool // client_no_context_takeover: each message compressed alone
 	// WindowBits is the client_max_window_bits the server asked for (8..15;
-	// 0 means 15). compress/flate cannot keep to a window below 15 bits, so
+	// 0 means 15). The compressor (deflate.go) keeps no smaller window, so
 	// then messages go out uncompressed (RFC 7692 allows it).
 	WindowBits int
 	Threshold  int // smallest message compressed (the native client passes 128)
@@ -35,7 +35,7 @@ func NewWriter(c WriterConfig) *Writer {
 }
 
 // MaxFrameSize bounds the bytes AppendFrame adds for a payload of n bytes
-// (header, mask key, and deflate's worst case: compress/flate stores a block
+// (header, mask key, and deflate's worst case: the compressor stores a block
 // it cannot shrink, 5 bytes per block of at most 64 KiB, plus the flush).
 func MaxFrameSize(n int) int { return maxHeader + n + n/1024 + 64 }
 

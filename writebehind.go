@@ -33,7 +33,8 @@ type writeBehindConn struct {
 	backlog  [][]byte    // bytes accepted but not yet written, in order: pooled chunks of backlogChunk bytes
 	scratch  net.Buffers // the flusher's copy of the chunk list, which writev consumes
 	flushing bool        // a flusher goroutine owns the backlog
-	err      error       // the flusher's write failed: the connection is broken
+	err      error       // a write failed: the connection is broken
+	closed   bool        // Close was called: Write takes nothing more, the flusher still ends its backlog
 	accepted uint64      // bytes taken by Write since enable
 	written  uint64      // of those, bytes the kernel has taken
 	marks    []sentMark
@@ -71,8 +72,8 @@ func (c *writeBehindConn) Write(p []byte) (int, error) {
 		return c.w.Write(p)
 	}
 	defer c.mu.Unlock()
-	if c.err != nil {
-		return 0, c.err
+	if c.err != nil || c.closed {
+		return 0, cmp.Or(c.err, net.ErrClosed)
 	}
 	n := len(p)
 	c.accepted += uint64(n)
@@ -183,7 +184,7 @@ const (
 func (c *writeBehindConn) Close() error {
 	c.mu.Lock()
 	flush := c.flushing && c.err == nil && c.accepted-c.written <= closeFlushMax
-	c.err = cmp.Or(c.err, net.ErrClosed) // no write, and so no flusher, starts after Close
+	c.closed = true // no write, and so no flusher, starts after Close
 	c.mu.Unlock()
 	if flush {
 		stuck := time.AfterFunc(closeFlushWait, func() { c.closer.Close() }) // a peer that reads nothing

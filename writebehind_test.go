@@ -5,6 +5,7 @@ package websocket
 import (
 	"io"
 	"net"
+	"sync"
 	"testing"
 	"time"
 )
@@ -42,5 +43,66 @@ func TestWriteBehindCloseWhileWriting(t *testing.T) {
 		}
 		c.wait()
 		b.Close()
+	}
+}
+
+// gateWriter is a connection whose first write waits for release.
+type gateWriter struct {
+	release chan struct{}
+	mu      sync.Mutex
+	got     []byte
+	closed  bool
+}
+
+func (w *gateWriter) Write(p []byte) (int, error) {
+	<-w.release
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return 0, net.ErrClosed
+	}
+	w.got = append(w.got, p...)
+	return len(p), nil
+}
+
+func (w *gateWriter) Close() error {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	return nil
+}
+
+// Close while the flusher is writing: what was written before Close (a close
+// frame behind a pong, say) still leaves before the connection closes.
+func TestWriteBehindCloseFlushesBacklog(t *testing.T) {
+	w := &gateWriter{release: make(chan struct{})}
+	c := newWriteBehind(w)
+	c.enable(func(int) {})
+	c.Write([]byte("pong")) // the flusher takes it and waits in Write
+	for {
+		c.mu.Lock()
+		taken := c.flushing && len(c.backlog) == 0
+		c.mu.Unlock()
+		if taken {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.Write([]byte("close")) // behind it, in the backlog
+	closed := make(chan struct{})
+	go func() { c.Close(); close(closed) }()
+	for {
+		c.mu.Lock()
+		closing := c.closed
+		c.mu.Unlock()
+		if closing {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(w.release)
+	<-closed
+	if got := string(w.got); got != "pongclose" {
+		t.Fatalf("written before the connection closed: %q, want %q", got, "pongclose")
 	}
 }

@@ -1,16 +1,17 @@
-package reconnecting
+package reconnecting_test
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/reconnecting"
 )
 
 // A reconnecting socket is used like a browser one. Messages sent before the
 // connection opens are queued, not refused.
 func ExampleNew() {
-	rws, err := New(srv("/echo"), nil)
+	rws, err := reconnecting.New(srv("/kit/echo"), nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -30,7 +31,7 @@ func ExampleNew() {
 // ShouldReconnect is the close-code policy: here a server that closes with 1008
 // (policy violation) is not tried again.
 func ExampleOptions_shouldReconnect() {
-	rws, err := New(srv("/close?code=1008&reason=go+away"), &Options{
+	rws, err := reconnecting.New(srv("/kit/close?now=1&code=1008&reason=go+away"), &reconnecting.Options{
 		ShouldReconnect: func(e *websocket.CloseEvent) bool { return e.Code != 1008 },
 		Options: websocket.Options{
 			OnClose: func(e *websocket.CloseEvent) { fmt.Println("close", e.Code, e.Reason) },
@@ -49,7 +50,7 @@ func ExampleOptions_shouldReconnect() {
 
 // MaxRetries bounds the attempts that fail in a row; then Done is closed.
 func ExampleOptions_maxRetries() {
-	rws, err := New(srv("/reject?status=503"), &Options{
+	rws, err := reconnecting.New(srv("/kit/refuse?status=503"), &reconnecting.Options{
 		MaxRetries:           2,
 		MinReconnectionDelay: 10 * time.Millisecond, // short, for the example
 		MaxReconnectionDelay: 20 * time.Millisecond,

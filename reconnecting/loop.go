@@ -204,6 +204,10 @@ func (rws *WebSocket) connOpened(a *attempt, e *websocket.Event) {
 	rws.sendMu.Lock()
 	rws.mu.Lock()
 	c.SetBinaryType(rws.binaryType)
+	// connect sets these once NewWithOptions has returned, which may be after
+	// the handshake: URL, ReadyState and Protocol must be the new connection's
+	// when "open" is dispatched.
+	rws.conn, rws.lastURL = c, c.URL()
 	rws.mu.Unlock()
 	for _, m := range rws.queue {
 		c.Send(m)

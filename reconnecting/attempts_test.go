@@ -151,10 +151,11 @@ func TestURLProviderError(t *testing.T) {
 		t.Fatalf("error event's Err = %v, want the provider's error", e.Err)
 	}
 	expect(t, rec, "close", 1006, false)
+	b := fc.next(t, reconnecting.BackoffTimer) // RetryCount counts the attempt once its back-off has started
 	if n := rws.RetryCount(); n != 1 {
 		t.Fatalf("RetryCount() = %d after the provider failed, want 1", n)
 	}
-	fc.next(t, reconnecting.BackoffTimer).fire(t)
+	b.fire(t)
 	expect(t, rec, "open")
 	if got := rws.URL(); got != echo {
 		t.Fatalf("URL() = %q, want the provider's %q", got, echo)

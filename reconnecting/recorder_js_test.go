@@ -66,12 +66,12 @@ func (r *recorder) Next(ctx context.Context) (event, error) {
 			r.mu.Unlock()
 			return e, nil
 		}
-		added := r.added
+		added, seen := r.added, len(r.events)
 		r.mu.Unlock()
 		select {
 		case <-added:
 		case <-ctx.Done():
-			return event{}, fmt.Errorf("no event: %w (saw %d)", ctx.Err(), len(r.events))
+			return event{}, fmt.Errorf("no event: %w (%d seen, all taken)", ctx.Err(), seen)
 		}
 	}
 }

@@ -24,7 +24,7 @@ import (
 // while CLOSED, with the cause in the error event's Err.
 func expectHandshakeFault(t *testing.T, url string, o *websocket.Options, cause func(error) bool) {
 	t.Helper()
-	rec, wait := dialTrace(t, url, o)
+	_, rec, wait := dialTrace(t, url, o)
 	events, states := wait()
 	if diff := cmp.Diff([]string{`error`, `close 1006 "" not clean`}, events); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
@@ -73,7 +73,7 @@ func TestFaultUntrustedCertificate(t *testing.T) {
 	o := srv.Options()
 	o.OnOpen = func(e *websocket.Event) { e.Target.Send("tls") }
 	o.OnMessage = func(e *websocket.MessageEvent) { e.Target.Close() }
-	_, wait := dialTrace(t, url, &o)
+	_, _, wait := dialTrace(t, url, &o)
 	events, states := wait()
 	want := []string{`open protocol="" extensions=""`, `message text "tls"`, `close 1005 "" clean`}
 	if diff := cmp.Diff(want, events); diff != "" {
@@ -96,7 +96,7 @@ func TestFaultDropMidFragment(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		c.Drop()
 	})
-	_, wait := dialTrace(t, srv.URL+"/fragdrop", nil)
+	_, _, wait := dialTrace(t, srv.URL+"/fragdrop", nil)
 	events, states := wait()
 	if diff := cmp.Diff([]string{`open protocol="" extensions=""`, `close 1006 "" not clean`}, events); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)

@@ -44,7 +44,7 @@ func TestBlockedListenerAnswersPings(t *testing.T) {
 		close(pinged)
 		<-c.Done()
 	})
-	_, wait := dialTrace(t, srv.URL, &websocket.Options{OnMessage: func(e *websocket.MessageEvent) {
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{OnMessage: func(e *websocket.MessageEvent) {
 		select {
 		case <-pinged:
 		case <-time.After(60 * time.Second):
@@ -74,7 +74,7 @@ func TestBlockedListenerCloseCompletes(t *testing.T) {
 	})
 	var returned bool
 	var mu sync.Mutex
-	_, wait := dialTrace(t, srv.URL, &websocket.Options{
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
 		OnMessage: func(e *websocket.MessageEvent) {
 			within(t, serverClosed, "the server's closing handshake")
 			mu.Lock()
@@ -192,7 +192,7 @@ func TestSendPastMaxBufferedAmountFails(t *testing.T) {
 	sink, url := newGatedSink(t)
 	defer close(sink.gate)
 	var sendErr error
-	rec, wait := dialTrace(t, url, &websocket.Options{MaxBufferedAmount: 8 << 20, DisableCompression: true, OnOpen: func(e *websocket.Event) {
+	_, rec, wait := dialTrace(t, url, &websocket.Options{MaxBufferedAmount: 8 << 20, DisableCompression: true, OnOpen: func(e *websocket.Event) {
 		big := make([]byte, 256<<10)
 		for range 1024 { // 256 MiB: past the limit and loopback's buffers
 			if sendErr = e.Target.Send(big); sendErr != nil {
@@ -223,7 +223,7 @@ func TestSendFromManyGoroutinesKeepsEachOrder(t *testing.T) {
 	count := 0
 	var bad []string
 	srv := websockettest.NewServer(t, websockettest.Echo)
-	_, wait := dialTrace(t, srv.URL, &websocket.Options{
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
 		OnOpen: func(e *websocket.Event) {
 			ws := e.Target
 			for g := range gs {
@@ -314,7 +314,7 @@ func TestUserHTTPClientWritesInOrder(t *testing.T) {
 	const n = 500
 	var got []string
 	srv := websockettest.NewServer(t, websockettest.Echo)
-	_, wait := dialTrace(t, srv.URL, &websocket.Options{
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
 		HTTPClient: &http.Client{},
 		OnOpen: func(e *websocket.Event) {
 			for i := range n {
@@ -357,7 +357,7 @@ func TestWriteBehindUnderTLS(t *testing.T) {
 
 	const n, size = 200, 64 << 10
 	got := 0
-	_, wait := dialTrace(t, srv.URL+"/echo", &websocket.Options{
+	_, _, wait := dialTrace(t, srv.URL+"/echo", &websocket.Options{
 		DisableCompression: true,
 		OnOpen: func(e *websocket.Event) {
 			e.Target.SetBinaryType(websocket.BinaryTypeArrayBuffer)

@@ -36,9 +36,9 @@ func checkNoLeak(t *testing.T) {
 
 // dialTrace dials url through the kit's recorder, with o's handlers (o may be
 // nil) wrapped so that the readyState at each event is noted too: the one-line
-// text forms do not show it. It returns the recorder and a function that waits
-// for the close event and returns the trace and the states.
-func dialTrace(t *testing.T, url string, o *websocket.Options) (*websockettest.Recorder, func() ([]string, []string)) {
+// text forms do not show it. It returns the socket, the recorder and a function
+// that waits for the close event and returns the trace and the states.
+func dialTrace(t *testing.T, url string, o *websocket.Options) (*websocket.WebSocket, *websockettest.Recorder, func() ([]string, []string)) {
 	t.Helper()
 	var opts websocket.Options
 	if o != nil {
@@ -76,8 +76,8 @@ func dialTrace(t *testing.T, url string, o *websocket.Options) (*websockettest.R
 			onClose(e)
 		}
 	}
-	_, rec := websockettest.Dial(t, url, &opts)
-	return rec, func() ([]string, []string) {
+	ws, rec := websockettest.Dial(t, url, &opts)
+	return ws, rec, func() ([]string, []string) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), traceWait)
 		defer cancel()

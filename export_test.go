@@ -1,10 +1,11 @@
 package websocket
 
-// What the external test package (websocket_test) needs of this package's
-// internal tests. The internal tests may not import internal/wstest or
-// websockettest (both import this package: an import cycle), so the test
-// servers are started by TestMain in package websocket_test (main_test.go) and
-// their URLs handed over here.
+// The bridge between the internal tests (package websocket) and the external
+// ones (package websocket_test). No internal test may import websockettest,
+// which imports this package (an import cycle), nor internal/wstest, which is
+// built on websockettest; so the test servers are started by TestMain in
+// package websocket_test (main_test.go), which hands their URL over here, and
+// the few unexported things an external test needs are exposed here.
 
 // SetServerURL sets the ws:// base URL of the shared test server that srv
 // joins paths to. TestMain calls it before any test runs.

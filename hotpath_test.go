@@ -357,7 +357,7 @@ func TestWriteBehindUnderTLS(t *testing.T) {
 
 	const n, size = 200, 64 << 10
 	got := 0
-	_, _, wait := dialTrace(t, srv.URL+"/echo", &websocket.Options{
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
 		DisableCompression: true,
 		OnOpen: func(e *websocket.Event) {
 			e.Target.SetBinaryType(websocket.BinaryTypeArrayBuffer)

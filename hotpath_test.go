@@ -1,54 +1,27 @@
 //go:build !js
 
-package websocket
+package websocket_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/browserws/websocket/internal/wstest"
-	cws "github.com/coder/websocket"
+	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/websockettest"
 	"github.com/google/go-cmp/cmp"
 )
 
 // The rules of the hot path (takeover.go, writebehind.go): listeners may run on
 // the reading goroutine and Send may write on the caller's, yet a blocked
 // listener never stops pings or the closing handshake, and Send never waits for
-// the network.
-
-// serveWS runs h for each WebSocket connection of an in-process server.
-func serveWS(t *testing.T, h func(ctx context.Context, c *cws.Conn)) string {
-	t.Helper()
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := cws.Accept(w, r, &cws.AcceptOptions{CompressionMode: cws.CompressionDisabled})
-		if err != nil {
-			return
-		}
-		c.SetReadLimit(-1)
-		defer c.CloseNow()
-		h(r.Context(), c)
-	}))
-	t.Cleanup(s.Close)
-	return "ws" + strings.TrimPrefix(s.URL, "http")
-}
-
-// within fails t unless ch is closed within a generous bound.
-func within(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s: not within 30 s", what)
-	}
-}
+// the network. The servers are the public test kit's (websockettest).
 
 func TestBlockedListenerAnswersPings(t *testing.T) {
 	// The server sends one message, then pings every 100 ms for 2 s; the client's
@@ -56,30 +29,29 @@ func TestBlockedListenerAnswersPings(t *testing.T) {
 	const pings = 20
 	pinged := make(chan struct{})
 	var pingErrs []error
-	url := serveWS(t, func(ctx context.Context, c *cws.Conn) {
-		ctx = c.CloseRead(ctx) // reads (and takes the pongs) in the background
-		if err := c.Write(ctx, cws.MessageText, []byte("block")); err != nil {
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
+		if c.SendText("block") != nil { // the kit reads (and takes the pongs) in the background
 			return
 		}
-		for range pings {
+		for i := range pings {
 			time.Sleep(100 * time.Millisecond)
-			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			if err := c.Ping(pctx); err != nil {
+			pctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := c.Ping(pctx, []byte(strconv.Itoa(i))); err != nil {
 				pingErrs = append(pingErrs, err)
 			}
 			cancel()
 		}
 		close(pinged)
-		<-ctx.Done()
+		<-c.Done()
 	})
-	rec := record(t, url, Options{}, react{message: func(ws *WebSocket, e *MessageEvent) {
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{OnMessage: func(e *websocket.MessageEvent) {
 		select {
 		case <-pinged:
 		case <-time.After(60 * time.Second):
 		}
-		ws.Close()
+		e.Target.Close()
 	}})
-	rec.wait(t)
+	wait()
 	within(t, pinged, "the pings")
 	if len(pingErrs) > 0 {
 		t.Fatalf("%d of %d pings unanswered while the listener blocked: %v", len(pingErrs), pings, pingErrs[0])
@@ -93,35 +65,39 @@ func TestBlockedListenerCloseCompletes(t *testing.T) {
 	// handshake completes meanwhile, and "close" follows the listener's return.
 	serverClosed := make(chan struct{})
 	var closeErr error
-	url := serveWS(t, func(ctx context.Context, c *cws.Conn) {
-		if err := c.Write(ctx, cws.MessageText, []byte("block")); err != nil {
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
+		if c.SendText("block") != nil {
 			return
 		}
-		closeErr = c.Close(4000, "bye") // waits (5 s at most) for the client's close frame
+		closeErr = c.Close(4000, "bye") // waits (websockettest.CloseTimeout at most) for the client's close frame
 		close(serverClosed)
 	})
 	var returned bool
 	var mu sync.Mutex
-	rec := record(t, url, Options{OnClose: nil}, react{message: func(ws *WebSocket, e *MessageEvent) {
-		within(t, serverClosed, "the server's closing handshake")
-		mu.Lock()
-		returned = true
-		mu.Unlock()
-	}})
-	rec.ws.AddEventListener(CloseListener(func(*CloseEvent) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !returned {
-			t.Error("close dispatched before the message listener returned")
-		}
-	}))
-	got := rec.wait(t)
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
+		OnMessage: func(e *websocket.MessageEvent) {
+			within(t, serverClosed, "the server's closing handshake")
+			mu.Lock()
+			returned = true
+			mu.Unlock()
+		},
+		OnClose: func(*websocket.CloseEvent) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !returned {
+				t.Error("close dispatched before the message listener returned")
+			}
+		},
+	})
+	events, states := wait()
 	if closeErr != nil {
 		t.Errorf("server's Close = %v: the client did not answer while its listener blocked", closeErr)
 	}
-	want := []step{opened(), msg("text:block"), closed(4000, "bye", true)}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{`open protocol="" extensions=""`, `message text "block"`, `close 4000 "bye" clean`}, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"OPEN", "OPEN", "CLOSED"}, states); diff != "" {
+		t.Errorf("readyState at each event (-want +got):\n%s", diff)
 	}
 	checkNoLeak(t)
 }
@@ -135,19 +111,24 @@ type gatedSink struct {
 
 func newGatedSink(t *testing.T) (*gatedSink, string) {
 	g := &gatedSink{gate: make(chan struct{}), got: make(chan []string, 1)}
-	url := serveWS(t, func(ctx context.Context, c *cws.Conn) {
-		<-g.gate
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
+		c.StopReading()
+		select {
+		case <-g.gate:
+		case <-c.Done():
+		}
+		c.ResumeReading()
 		var got []string
 		for {
-			_, b, err := c.Read(ctx)
+			m, err := c.Read(context.Background())
 			if err != nil {
 				g.got <- got
 				return
 			}
-			got = append(got, string(b[:min(len(b), 16)]))
+			got = append(got, string(m.Data[:min(len(m.Data), 16)]))
 		}
 	})
-	return g, url
+	return g, srv.URL
 }
 
 func TestSendNeverWaitsForTheNetwork(t *testing.T) {
@@ -156,7 +137,7 @@ func TestSendNeverWaitsForTheNetwork(t *testing.T) {
 	// order and BufferedAmount falls back to 0.
 	sink, url := newGatedSink(t)
 	opened := make(chan struct{})
-	ws, err := NewWithOptions(url, &Options{DisableCompression: true, OnOpen: func(*Event) { close(opened) }})
+	ws, err := websocket.NewWithOptions(url, &websocket.Options{DisableCompression: true, OnOpen: func(*websocket.Event) { close(opened) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,22 +192,25 @@ func TestSendPastMaxBufferedAmountFails(t *testing.T) {
 	sink, url := newGatedSink(t)
 	defer close(sink.gate)
 	var sendErr error
-	rec := record(t, url, Options{MaxBufferedAmount: 8 << 20, DisableCompression: true}, react{open: func(ws *WebSocket) {
+	_, rec, wait := dialTrace(t, url, &websocket.Options{MaxBufferedAmount: 8 << 20, DisableCompression: true, OnOpen: func(e *websocket.Event) {
 		big := make([]byte, 256<<10)
 		for range 1024 { // 256 MiB: past the limit and loopback's buffers
-			if sendErr = ws.Send(big); sendErr != nil {
+			if sendErr = e.Target.Send(big); sendErr != nil {
 				return
 			}
 		}
 	}})
-	got := rec.wait(t)
-	if !errors.Is(sendErr, ErrBufferFull) {
+	events, states := wait()
+	if !errors.Is(sendErr, websocket.ErrBufferFull) {
 		t.Errorf("Send = %v, want ErrBufferFull", sendErr)
 	}
-	want := []step{opened(), failed(), closed(1006, "", false)}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{`open protocol="" extensions=""`, `error`, `close 1006 "" not clean`}, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff([]string{"OPEN", "CLOSED", "CLOSED"}, states); diff != "" {
+		t.Errorf("readyState at each event (-want +got):\n%s", diff)
+	}
+	checkErrorEventsHaveErr(t, rec)
 	checkNoLeak(t)
 }
 
@@ -238,8 +222,10 @@ func TestSendFromManyGoroutinesKeepsEachOrder(t *testing.T) {
 	last := map[string]int{}
 	count := 0
 	var bad []string
-	rec := record(t, srv("/echo"), Options{}, react{
-		open: func(ws *WebSocket) {
+	srv := websockettest.NewServer(t, websockettest.Echo)
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
+		OnOpen: func(e *websocket.Event) {
+			ws := e.Target
 			for g := range gs {
 				go func() {
 					for i := range per {
@@ -248,7 +234,7 @@ func TestSendFromManyGoroutinesKeepsEachOrder(t *testing.T) {
 				}()
 			}
 		},
-		message: func(ws *WebSocket, e *MessageEvent) {
+		OnMessage: func(e *websocket.MessageEvent) {
 			g, i, _ := strings.Cut(e.Data.(string), ":")
 			n, _ := strconv.Atoi(i)
 			if prev, ok := last[g]; (ok && n != prev+1) || (!ok && n != 0) {
@@ -257,11 +243,11 @@ func TestSendFromManyGoroutinesKeepsEachOrder(t *testing.T) {
 			last[g] = n
 			if count++; count == gs*per {
 				close(done)
-				ws.Close()
+				e.Target.Close()
 			}
 		},
 	})
-	rec.wait(t)
+	wait()
 	within(t, done, "every echo")
 	if len(bad) > 0 {
 		t.Errorf("%d messages out of their goroutine's order, first %q", len(bad), bad[0])
@@ -273,6 +259,7 @@ func TestOrderAcrossHundredsOfSockets(t *testing.T) {
 	// message listener sends the next message): every socket sees its messages
 	// in order and its events in the right sequence.
 	const sockets, rounds = 300, 40
+	srv := websockettest.NewServer(t, websockettest.Echo)
 	var wg sync.WaitGroup
 	errs := make(chan string, sockets)
 	for s := range sockets {
@@ -281,9 +268,9 @@ func TestOrderAcrossHundredsOfSockets(t *testing.T) {
 			defer wg.Done()
 			next := 0
 			var seq []string
-			ws, err := NewWithOptions(srv("/echo"), &Options{
-				OnOpen: func(e *Event) { seq = append(seq, "open"); e.Target.Send("0") },
-				OnMessage: func(e *MessageEvent) {
+			ws, err := websocket.NewWithOptions(srv.URL, &websocket.Options{
+				OnOpen: func(e *websocket.Event) { seq = append(seq, "open"); e.Target.Send("0") },
+				OnMessage: func(e *websocket.MessageEvent) {
 					if e.Data != strconv.Itoa(next) {
 						errs <- fmt.Sprintf("socket %d: message %v, want %d", s, e.Data, next)
 					}
@@ -295,7 +282,7 @@ func TestOrderAcrossHundredsOfSockets(t *testing.T) {
 					}
 					e.Target.Send(strconv.Itoa(next))
 				},
-				OnClose: func(e *CloseEvent) { seq = append(seq, "close") },
+				OnClose: func(e *websocket.CloseEvent) { seq = append(seq, "close") },
 			})
 			if err != nil {
 				errs <- err.Error()
@@ -326,23 +313,25 @@ func TestUserHTTPClientWritesInOrder(t *testing.T) {
 	// BufferedAmount falls as it goes.
 	const n = 500
 	var got []string
-	rec := record(t, srv("/echo"), Options{HTTPClient: &http.Client{}}, react{
-		open: func(ws *WebSocket) {
+	srv := websockettest.NewServer(t, websockettest.Echo)
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
+		HTTPClient: &http.Client{},
+		OnOpen: func(e *websocket.Event) {
 			for i := range n {
-				ws.Send(strconv.Itoa(i))
+				e.Target.Send(strconv.Itoa(i))
 			}
 		},
-		message: func(ws *WebSocket, e *MessageEvent) {
+		OnMessage: func(e *websocket.MessageEvent) {
 			got = append(got, e.Data.(string))
 			if len(got) == n {
-				if b := ws.BufferedAmount(); b != 0 {
+				if b := e.Target.BufferedAmount(); b != 0 {
 					t.Errorf("BufferedAmount = %d once every echo is back, want 0", b)
 				}
-				ws.Close()
+				e.Target.Close()
 			}
 		},
 	})
-	rec.wait(t)
+	wait()
 	if len(got) != n {
 		t.Fatalf("got %d echoes, want %d", len(got), n)
 	}
@@ -357,38 +346,40 @@ func TestUserHTTPClientWritesInOrder(t *testing.T) {
 func TestWriteBehindUnderTLS(t *testing.T) {
 	// wss through the socket's own transport: TLS writes into the write-behind
 	// connection; 64 KiB messages spill over the kernel's buffer, and every
-	// echo comes back whole and in order.
-	s := wstest.StartTLS()
-	defer s.Close()
+	// echo comes back whole and in order. (Not srv.Options: with a user's
+	// HTTPClient there is no write-behind; the default transport is made to
+	// trust the server instead.)
+	srv := websockettest.NewTLSServer(t, websockettest.Echo)
 	dt := http.DefaultTransport.(*http.Transport)
 	old := dt.TLSClientConfig
-	dt.TLSClientConfig = s.Client().Transport.(*http.Transport).TLSClientConfig
+	dt.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig
 	defer func() { dt.TLSClientConfig = old }()
 
 	const n, size = 200, 64 << 10
 	got := 0
-	rec := record(t, "wss"+strings.TrimPrefix(s.URL, "https")+"/echo", Options{DisableCompression: true}, react{
-		open: func(ws *WebSocket) {
-			ws.SetBinaryType(BinaryTypeArrayBuffer)
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
+		DisableCompression: true,
+		OnOpen: func(e *websocket.Event) {
+			e.Target.SetBinaryType(websocket.BinaryTypeArrayBuffer)
 			msg := make([]byte, size)
 			for i := range n {
 				copy(msg, fmt.Sprintf("%08d", i))
-				ws.Send(msg)
+				e.Target.Send(msg)
 			}
 		},
-		message: func(ws *WebSocket, e *MessageEvent) {
+		OnMessage: func(e *websocket.MessageEvent) {
 			b := e.Data.([]byte)
 			if len(b) != size || string(b[:8]) != fmt.Sprintf("%08d", got) {
 				t.Errorf("echo %d: %d bytes starting %q", got, len(b), b[:min(8, len(b))])
 			}
 			if got++; got == n {
-				ws.Close()
+				e.Target.Close()
 			}
 		},
 	})
-	tr := rec.wait(t)
+	events, _ := wait()
 	if got != n {
-		t.Fatalf("%d echoes of %d; trace ends %+v", got, n, tr[len(tr)-1])
+		t.Fatalf("%d echoes of %d; trace ends %s", got, n, events[len(events)-1])
 	}
 	checkNoLeak(t)
 }

@@ -1,64 +1,71 @@
 //go:build !js
 
-package websocket
+package websocket_test
 
 import (
-	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	cws "github.com/coder/websocket"
+	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/websockettest"
 	"github.com/google/go-cmp/cmp"
 )
 
-// pingServer counts the pings it receives; with read false it never reads, so
-// it never answers one.
-func pingServer(t *testing.T, read bool) (url string, pings *atomic.Int32) {
-	pings = new(atomic.Int32)
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := cws.Accept(w, r, &cws.AcceptOptions{
-			OnPingReceived: func(context.Context, []byte) bool { pings.Add(1); return true },
-		})
-		if err != nil {
-			return
-		}
-		defer c.CloseNow()
+// Keepalive pings (native_keepalive.go), against servers of the public test kit
+// (websockettest).
+
+// pingServer starts a kit server behind a kit proxy, which counts the pings
+// the client sends (pings); with read false the server stops reading at once,
+// so it never answers one, else it echoes (and answers every ping). url is the
+// proxy's.
+func pingServer(t *testing.T, read bool) (url string, pings func() int) {
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
 		if !read {
-			<-r.Context().Done()
+			c.StopReading()
+			<-c.Done()
 			return
 		}
-		for {
-			typ, b, err := c.Read(r.Context())
-			if err != nil {
-				return
+		websockettest.Echo(c)
+	})
+	proxy := websockettest.NewProxy(t, srv.URL)
+	return proxy.URL, func() int {
+		n := 0
+		for _, c := range proxy.Conns() {
+			for _, f := range c.Frames() {
+				if f.Dir == websockettest.ToServer && f.Frame.Opcode == websockettest.OpPing {
+					n++
+				}
 			}
-			c.Write(r.Context(), typ, b)
 		}
-	}))
-	t.Cleanup(s.Close)
-	return "ws" + strings.TrimPrefix(s.URL, "http"), pings
+		return n
+	}
 }
 
 func TestPingTimeoutFailsTheConnection(t *testing.T) {
 	// The server stops reading: no pong comes back, and the connection fails
 	// after the interval and the timeout.
 	url, _ := pingServer(t, false)
-	rec := record(t, url, Options{PingInterval: 100 * time.Millisecond, PingTimeout: 200 * time.Millisecond}, react{})
-	got := rec.wait(t)
-	want := []step{opened(), failed(), closed(1006, "", false)}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	_, rec, wait := dialTrace(t, url, &websocket.Options{PingInterval: 100 * time.Millisecond, PingTimeout: 200 * time.Millisecond})
+	events, states := wait()
+	if diff := cmp.Diff([]string{`open protocol="" extensions=""`, `error`, `close 1006 "" not clean`}, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
-	if len(rec.errs) != 1 || !errors.Is(rec.errs[0], ErrPingTimeout) {
-		t.Errorf("error event's Err = %v, want ErrPingTimeout", rec.errs)
+	if diff := cmp.Diff([]string{"OPEN", "CLOSED", "CLOSED"}, states); diff != "" {
+		t.Errorf("readyState at each event (-want +got):\n%s", diff)
 	}
-	if len(rec.errs) == 1 && !strings.HasPrefix(rec.errs[0].Error(), "websocket: ") || !strings.Contains(rec.errs[0].Error(), url) {
-		t.Errorf("Err %q should start with websocket: and name %s", rec.errs[0], url)
+	var errs []error
+	for _, e := range rec.Events() {
+		if e.Type == websocket.TypeError {
+			errs = append(errs, e.Err)
+		}
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], websocket.ErrPingTimeout) {
+		t.Errorf("error event's Err = %v, want ErrPingTimeout", errs)
+	}
+	if len(errs) == 1 && !strings.HasPrefix(errs[0].Error(), "websocket: ") || !strings.Contains(errs[0].Error(), url) {
+		t.Errorf("Err %q should start with websocket: and name %s", errs[0], url)
 	}
 	checkNoLeak(t)
 }
@@ -66,18 +73,21 @@ func TestPingTimeoutFailsTheConnection(t *testing.T) {
 func TestAnsweredPingsKeepTheConnection(t *testing.T) {
 	// An answering server is never failed: 10 pings go by, then a clean close.
 	url, pings := pingServer(t, true)
-	rec := record(t, url, Options{PingInterval: 20 * time.Millisecond, PingTimeout: 10 * time.Second}, react{})
+	ws, _, wait := dialTrace(t, url, &websocket.Options{PingInterval: 20 * time.Millisecond, PingTimeout: 10 * time.Second})
 	deadline := time.Now().Add(30 * time.Second)
-	for pings.Load() < 10 {
+	for pings() < 10 {
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d pings in 30 s", pings.Load())
+			t.Fatalf("only %d pings in 30 s", pings())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	rec.ws.Close()
-	want := []step{opened(), closed(1005, "", true)}
-	if diff := cmp.Diff(want, rec.wait(t)); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	ws.Close()
+	events, states := wait()
+	if diff := cmp.Diff([]string{`open protocol="" extensions=""`, `close 1005 "" clean`}, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"OPEN", "CLOSED"}, states); diff != "" {
+		t.Errorf("readyState at each event (-want +got):\n%s", diff)
 	}
 	checkNoLeak(t)
 }
@@ -87,29 +97,47 @@ func TestNoPingsByDefault(t *testing.T) {
 	url, pings := pingServer(t, true)
 	const n = 50
 	count := 0
-	rec := record(t, url, Options{}, react{
-		open: func(ws *WebSocket) { ws.Send("0") },
-		message: func(ws *WebSocket, e *MessageEvent) {
+	_, _, wait := dialTrace(t, url, &websocket.Options{
+		OnOpen: func(e *websocket.Event) { e.Target.Send("0") },
+		OnMessage: func(e *websocket.MessageEvent) {
 			if count++; count == n {
 				time.Sleep(300 * time.Millisecond)
-				ws.Close()
+				e.Target.Close()
 				return
 			}
-			ws.Send("x")
+			e.Target.Send("x")
 		},
 	})
-	rec.wait(t)
-	if p := pings.Load(); p != 0 {
+	wait()
+	if count != n {
+		t.Errorf("%d echoes, want %d", count, n)
+	}
+	if p := pings(); p != 0 {
 		t.Errorf("the server received %d pings with PingInterval 0", p)
 	}
 }
 
 // The pings stop once the closing handshake has begun: a server that sent its
-// close frame answers no ping (and keeps TCP open here), and the close is
-// Chromium's clean one after its 2 s wait, not a ping timeout.
+// close frame answers no ping (and keeps TCP open here, for up to 5 s), and the
+// close is Chromium's clean one after its 2 s wait, not a ping timeout.
 func TestNoPingTimeoutDuringTheClosingHandshake(t *testing.T) {
-	rec := record(t, srv("/raw?hex=880203e8&hold_ms=5000"), Options{PingInterval: 50 * time.Millisecond, PingTimeout: 50 * time.Millisecond}, react{})
-	if diff := cmp.Diff([]step{opened(), closed(1000, "", true)}, rec.wait(t)); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
+		c.StopReading() // neither pongs nor the end of the closing handshake
+		if c.WriteFrame(websockettest.Frame{Fin: true, Opcode: websockettest.OpClose, Payload: []byte{0x03, 0xe8}}) != nil {
+			return
+		}
+		select {
+		case <-c.Done():
+		case <-time.After(5 * time.Second):
+			c.Drop()
+		}
+	})
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{PingInterval: 50 * time.Millisecond, PingTimeout: 50 * time.Millisecond})
+	events, states := wait()
+	if diff := cmp.Diff([]string{`open protocol="" extensions=""`, `close 1000 "" clean`}, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"OPEN", "CLOSED"}, states); diff != "" {
+		t.Errorf("readyState at each event (-want +got):\n%s", diff)
 	}
 }

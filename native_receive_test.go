@@ -1,22 +1,44 @@
 //go:build !js
 
-package websocket
+package websocket_test
 
 import (
 	"bytes"
-	"context"
+	"compress/flate"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	cws "github.com/coder/websocket"
+	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/websockettest"
 )
+
+// deflater compresses the messages of a kit server (which compresses nothing
+// itself) as RFC 7692 says, with context takeover: one compressor for every
+// message, each flushed and without the final 0x00 0x00 0xff 0xff.
+type deflater struct {
+	buf bytes.Buffer
+	fw  *flate.Writer
+}
+
+func newDeflater() *deflater {
+	d := &deflater{}
+	d.fw, _ = flate.NewWriter(&d.buf, flate.BestSpeed)
+	return d
+}
+
+func (d *deflater) compress(p []byte) []byte {
+	d.buf.Reset()
+	d.fw.Write(p)
+	d.fw.Flush()
+	return bytes.Clone(bytes.TrimSuffix(d.buf.Bytes(), []byte{0, 0, 0xff, 0xff}))
+}
 
 // Messages whose size the frame does not say (compressed, or fragmented) arrive
 // whole whatever the size of the one before them (readUnsized starts in a buffer
 // of that size), and a listener never gets a buffer much larger than its message.
+// The server is the public test kit's, with permessage-deflate answered.
 func TestUnsizedMessagesWhole(t *testing.T) {
 	sizes := []int{10, 100000, 20, 600, 600, 3000, 1<<20 + 5, 1<<20 + 5, 7, 513, 70000, 1000, 0, 2 << 20}
 	msg := func(i int) []byte {
@@ -26,40 +48,37 @@ func TestUnsizedMessagesWhole(t *testing.T) {
 		}
 		return b
 	}
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := cws.Accept(w, r, &cws.AcceptOptions{CompressionMode: cws.CompressionContextTakeover})
-		if err != nil {
-			return
-		}
-		defer c.CloseNow()
-		ctx := context.Background()
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
+		d := newDeflater()
 		for i := range sizes {
-			if i%3 == 2 {
-				// Fragmented, uncompressed below the threshold of the first write.
-				wr, err := c.Writer(ctx, cws.MessageBinary)
-				if err != nil {
-					return
+			m := msg(i)
+			var err error
+			switch {
+			case i%3 == 2:
+				// Fragmented, uncompressed.
+				if err = c.WriteFrame(websockettest.Frame{Opcode: websockettest.OpBinary, Payload: m[:len(m)/2]}); err == nil {
+					err = c.WriteFrame(websockettest.Frame{Fin: true, Opcode: websockettest.OpContinuation, Payload: m[len(m)/2:]})
 				}
-				m := msg(i)
-				wr.Write(m[:len(m)/2])
-				wr.Write(m[len(m)/2:])
-				if wr.Close() != nil {
-					return
-				}
-				continue
+			case len(m) >= 128: // compressed from coder/websocket's threshold up, as it did
+				err = c.WriteFrame(websockettest.Frame{Fin: true, RSV1: true, Opcode: websockettest.OpBinary, Payload: d.compress(m)})
+			default:
+				err = c.SendBinary(m)
 			}
-			if c.Write(ctx, cws.MessageBinary, msg(i)) != nil {
+			if err != nil {
 				return
 			}
 		}
-		c.Read(ctx) // until the client closes
-	}))
-	defer s.Close()
+		<-c.Done() // until the client closes
+	})
+	srv.SetHandshake(func(*http.Request) websockettest.Handshake {
+		return websockettest.Handshake{Extensions: "permessage-deflate"}
+	})
 	var bad []string
 	n := 0
-	rec := record(t, "ws"+strings.TrimPrefix(s.URL, "http"), Options{MaxMessageSize: -1}, react{
-		open: func(ws *WebSocket) { ws.SetBinaryType(BinaryTypeArrayBuffer) },
-		message: func(ws *WebSocket, e *MessageEvent) {
+	_, _, wait := dialTrace(t, srv.URL, &websocket.Options{
+		MaxMessageSize: -1,
+		OnOpen:         func(e *websocket.Event) { e.Target.SetBinaryType(websocket.BinaryTypeArrayBuffer) },
+		OnMessage: func(e *websocket.MessageEvent) {
 			b := e.Data.([]byte)
 			if !bytes.Equal(b, msg(n)) {
 				bad = append(bad, fmt.Sprintf("message %d: %d bytes, want %d, or other bytes", n, len(b), sizes[n]))
@@ -68,11 +87,11 @@ func TestUnsizedMessagesWhole(t *testing.T) {
 				bad = append(bad, fmt.Sprintf("message %d: %d bytes in a buffer of %d", n, len(b), cap(b)))
 			}
 			if n++; n == len(sizes) {
-				ws.Close()
+				e.Target.Close()
 			}
 		},
 	})
-	rec.wait(t)
+	wait()
 	if n != len(sizes) || len(bad) > 0 {
 		t.Fatalf("%d of %d messages; %s", n, len(sizes), strings.Join(bad, "; "))
 	}

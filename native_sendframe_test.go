@@ -1,31 +1,45 @@
 //go:build !js
 
-package websocket
+package websocket_test
 
 import (
 	"bytes"
-	"compress/flate"
-	"crypto/sha1"
-	"encoding/base64"
-	"errors"
+	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
+	"time"
 
-	"github.com/browserws/websocket/internal/wstest"
+	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/websockettest"
 	cws "github.com/coder/websocket"
 )
 
-// The package's frames (internal/wire) at every length-field boundary,
-// text and binary, with and without compression negotiated, arrive as sent at a
-// coder/websocket server; and the caller may change its slice as soon as Send
-// returns, whether the message was written at once or queued (with a user's
-// HTTPClient the write-behind's flusher writes everything).
+// The package's own frames (internal/wire) as servers read them: the public
+// test kit's (websockettest), which checks masking, reserved bits and UTF-8 and
+// inflates as RFC 7692 says, and coder/websocket's, a server library the
+// package must interoperate with.
+
+// The deflate answers of the tests, as a server writes them.
+const (
+	deflateTakeover   = "permessage-deflate"
+	deflateNoTakeover = "permessage-deflate; client_no_context_takeover; server_no_context_takeover"
+)
+
+// answerExtensions makes srv answer every opening handshake with extensions.
+func answerExtensions(srv *websockettest.Server, extensions string) {
+	srv.SetHandshake(func(*http.Request) websockettest.Handshake {
+		return websockettest.Handshake{Extensions: extensions}
+	})
+}
+
+// The package's frames at every length-field boundary, text and binary, with
+// and without compression negotiated, arrive as sent; and the caller may change
+// its slice as soon as Send returns, whether the message was written at once or
+// queued (with a user's HTTPClient the write-behind's flusher writes
+// everything).
 func TestOwnFramesArriveWhole(t *testing.T) {
 	// The small ones after the largest: with context takeover, a message after
 	// one over 1 MiB must come from the same compressor.
@@ -39,19 +53,38 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 			msgs[i][j] = "hello world, hello deflate "[(i+j)%27]
 		}
 	}
-	for _, tc := range []struct {
-		mode cws.CompressionMode
-		opts Options
-	}{
-		{cws.CompressionDisabled, Options{}},
-		{cws.CompressionContextTakeover, Options{}},
-		{cws.CompressionNoContextTakeover, Options{}}, // compressed by coder/websocket
-		{cws.CompressionDisabled, Options{HTTPClient: &http.Client{}}},
-		{cws.CompressionContextTakeover, Options{HTTPClient: &http.Client{}}},
-	} {
-		mode := tc.mode
-		t.Run(fmt.Sprintf("compression mode %v, HTTPClient %v", mode, tc.opts.HTTPClient != nil), func(t *testing.T) {
-			result := make(chan string, 1)
+	// check compares what a server read with what was sent: "" when all is well.
+	check := func(read func(i int) (text bool, data []byte, err error)) string {
+		var bad []string
+		for i := range 2 * len(msgs) {
+			text, got, err := read(i)
+			if err != nil {
+				return err.Error()
+			}
+			want, wantText := msgs[i/2], i%2 == 0
+			if text != wantText || !bytes.Equal(got, want) {
+				bad = append(bad, fmt.Sprintf("message %d (%d bytes, text %v): got %d bytes, text %v", i, len(want), wantText, len(got), text))
+			}
+		}
+		return strings.Join(bad, "; ")
+	}
+	// kit is a server of the kit that answers extensions.
+	kit := func(extensions string) func(*testing.T, chan<- string) string {
+		return func(t *testing.T, result chan<- string) string {
+			srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
+				result <- check(func(int) (bool, []byte, error) {
+					m, err := c.Read(context.Background())
+					return m.Type == websockettest.Text, m.Data, err
+				})
+				c.Close(1000, "")
+			})
+			answerExtensions(srv, extensions)
+			return srv.URL
+		}
+	}
+	// coder is a coder/websocket server in mode.
+	coder := func(mode cws.CompressionMode) func(*testing.T, chan<- string) string {
+		return func(t *testing.T, result chan<- string) string {
 			s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 				c, err := cws.Accept(w, req, &cws.AcceptOptions{CompressionMode: mode})
 				if err != nil {
@@ -59,26 +92,36 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 				}
 				defer c.CloseNow()
 				c.SetReadLimit(-1)
-				var bad []string
-				for i := range 2 * len(msgs) {
-					typ, got, err := c.Read(req.Context())
-					if err != nil {
-						result <- err.Error()
-						return
-					}
-					want, wantTyp := msgs[i/2], cws.MessageText
-					if i%2 == 1 {
-						wantTyp = cws.MessageBinary
-					}
-					if typ != wantTyp || !bytes.Equal(got, want) {
-						bad = append(bad, fmt.Sprintf("message %d (%d bytes, %v): got %d bytes, %v", i, len(want), wantTyp, len(got), typ))
-					}
-				}
-				result <- strings.Join(bad, "; ")
+				result <- check(func(int) (bool, []byte, error) {
+					typ, b, err := c.Read(req.Context())
+					return typ == cws.MessageText, b, err
+				})
 				c.Close(cws.StatusNormalClosure, "")
 			}))
-			defer s.Close()
-			ws := openTo(t, s.URL, tc.opts)
+			t.Cleanup(s.Close)
+			return "ws" + strings.TrimPrefix(s.URL, "http")
+		}
+	}
+	user := websocket.Options{HTTPClient: &http.Client{}}
+	for _, tc := range []struct {
+		name   string
+		server func(*testing.T, chan<- string) string
+		opts   websocket.Options
+	}{
+		{"kit, no compression", kit(""), websocket.Options{}},
+		{"kit, context takeover", kit(deflateTakeover), websocket.Options{}},
+		{"kit, no context takeover", kit(deflateNoTakeover), websocket.Options{}},
+		{"kit, no compression, HTTPClient", kit(""), user},
+		{"kit, context takeover, HTTPClient", kit(deflateTakeover), user},
+		{"coder, compression disabled", coder(cws.CompressionDisabled), websocket.Options{}},
+		{"coder, context takeover", coder(cws.CompressionContextTakeover), websocket.Options{}},
+		{"coder, no context takeover", coder(cws.CompressionNoContextTakeover), websocket.Options{}},
+		{"coder, compression disabled, HTTPClient", coder(cws.CompressionDisabled), user},
+		{"coder, context takeover, HTTPClient", coder(cws.CompressionContextTakeover), user},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			result := make(chan string, 1)
+			ws := openTo(t, tc.server(t, result), tc.opts)
 			for _, m := range msgs {
 				ws.Send(string(m))
 				b := append([]byte(nil), m...)
@@ -87,8 +130,13 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 					b[i] = 0 // the caller's to reuse once Send has returned
 				}
 			}
-			if got := <-result; got != "" {
-				t.Fatal(got)
+			select {
+			case got := <-result:
+				if got != "" {
+					t.Fatal(got)
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatal("the server had not read every message after 60 s")
 			}
 			within(t, ws.Done(), "close")
 		})
@@ -96,48 +144,20 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 	checkNoLeak(t)
 }
 
-// countingListener counts the bytes its connections read.
-type countingListener struct {
-	net.Listener
-	n *atomic.Int64
-}
-
-func (l countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	return countingConn{c, l.n}, err
-}
-
-type countingConn struct {
-	net.Conn
-	n *atomic.Int64
-}
-
-func (c countingConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
 // Messages from the threshold up go out compressed when the server accepts
 // permessage-deflate (and small ones do not): a compressible 64 KiB message,
 // sent 20 times, takes far fewer bytes on the wire than it holds, and the server
-// reads it intact.
+// reads it intact. The kit's proxy, between the client and the server, records
+// the frames as they went.
 func TestOwnFramesCompress(t *testing.T) {
 	msg := bytes.Repeat([]byte("all work and no play makes jack a dull boy "), 1600)[:64<<10]
 	const times = 20
-	var wire atomic.Int64
 	got := make(chan error, 1)
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := cws.Accept(w, r, &cws.AcceptOptions{CompressionMode: cws.CompressionContextTakeover})
-		if err != nil {
-			return
-		}
-		defer c.CloseNow()
-		c.SetReadLimit(-1)
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
 		for i := range times {
-			_, b, err := c.Read(r.Context())
-			if err == nil && !bytes.Equal(b, msg) {
-				err = fmt.Errorf("message %d differs (%d bytes)", i, len(b))
+			m, err := c.Read(context.Background())
+			if err == nil && !bytes.Equal(m.Data, msg) {
+				err = fmt.Errorf("message %d differs (%d bytes)", i, len(m.Data))
 			}
 			if err != nil {
 				got <- err
@@ -145,33 +165,51 @@ func TestOwnFramesCompress(t *testing.T) {
 			}
 		}
 		got <- nil
-		c.Close(cws.StatusNormalClosure, "")
-	}))
-	s.Listener = countingListener{s.Listener, &wire}
-	s.Start()
-	defer s.Close()
-	ws := openTo(t, s.URL, Options{})
+		c.Close(1000, "")
+	})
+	answerExtensions(srv, deflateTakeover)
+	proxy := websockettest.NewProxy(t, srv.URL, websockettest.ProxyOptions{KeepExtensions: true})
+	ws := openTo(t, proxy.URL, websocket.Options{})
 	if !strings.Contains(ws.Extensions(), "permessage-deflate") {
 		t.Fatalf("extensions %q: no compression negotiated", ws.Extensions())
 	}
 	for range times {
 		ws.Send(msg)
 	}
-	if err := <-got; err != nil {
-		t.Fatal(err)
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the server had not read every message after 60 s")
 	}
 	within(t, ws.Done(), "close")
-	if n, sent := wire.Load(), int64(times*len(msg)); n > sent/10 {
-		t.Fatalf("the server read %d bytes for %d bytes of messages: not compressed", n, sent)
+	conns := proxy.Conns()
+	if len(conns) != 1 {
+		t.Fatalf("%d connections through the proxy, want 1", len(conns))
+	}
+	var wire, frames int
+	for _, f := range conns[0].Frames() {
+		if f.Dir != websockettest.ToServer || f.Frame.Opcode == websockettest.OpClose {
+			continue
+		}
+		frames++
+		wire += len(f.Frame.Bytes())
+		if f.Frame.Opcode == websockettest.OpBinary && !f.Frame.RSV1 {
+			t.Errorf("a 64 KiB message went without RSV1: %v", f)
+		}
+	}
+	if n, sent := wire, times*len(msg); frames == 0 || n > sent/10 {
+		t.Fatalf("the client wrote %d bytes in %d frames for %d bytes of messages: not compressed", n, frames, sent)
 	}
 }
 
 // With context takeover the server inflates each compressed message with the
 // window of all compressed messages before it, so every one must come from the
-// same compressor, whatever its size. This server inflates as RFC 7692 says,
-// on its own (coder/websocket's server, which the other tests use, decoded a
-// message compressed against the wrong window without complaint, where Python's
-// websockets did not).
+// same compressor, whatever its size. The kit's server inflates as RFC 7692
+// says (coder/websocket's decoded a message compressed against the wrong window
+// without complaint, where Python's websockets did not).
 func TestCompressedMessagesShareOneWindow(t *testing.T) {
 	mk := func(i, n int) []byte {
 		b := make([]byte, n)
@@ -182,65 +220,61 @@ func TestCompressedMessagesShareOneWindow(t *testing.T) {
 	}
 	msgs := [][]byte{mk(1, 100000), mk(2, 200), mk(3, 1<<20+1), mk(4, 200), mk(5, 3000), mk(6, 50), mk(7, 2<<20), mk(8, 129)}
 	result := make(chan string, 1)
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, brw, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			result <- err.Error()
-			return
-		}
-		defer conn.Close()
-		key := sha1.Sum([]byte(r.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
-		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-			"Sec-WebSocket-Accept: " + base64.StdEncoding.EncodeToString(key[:]) + "\r\n" +
-			"Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
-		brw.Flush()
-		var window []byte // the last 32 KiB inflated
+	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
 		var bad []string
 		for i, want := range msgs {
-			_, rsv1, _, payload, err := wstest.ReadClientFrame(brw.Reader)
+			m, err := c.Read(context.Background())
 			if err != nil {
 				result <- fmt.Sprintf("message %d: %v", i, err)
 				return
 			}
-			got := payload
-			if rsv1 {
-				fr := flate.NewReaderDict(io.MultiReader(bytes.NewReader(payload), bytes.NewReader([]byte{0, 0, 0xff, 0xff})), window)
-				got, err = io.ReadAll(fr)
-				if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-					bad = append(bad, fmt.Sprintf("message %d: %v", i, err))
-				}
-				window = append(window, got...)
-				window = window[max(0, len(window)-32768):]
-			}
-			if !bytes.Equal(got, want) {
-				bad = append(bad, fmt.Sprintf("message %d (%d bytes, compressed %v) differs", i, len(want), rsv1))
+			if !bytes.Equal(m.Data, want) {
+				bad = append(bad, fmt.Sprintf("message %d (%d bytes) differs", i, len(want)))
 			}
 		}
 		result <- strings.Join(bad, "; ")
-		brw.Write([]byte{0x88, 2, 0x03, 0xe8}) // close 1000
-		brw.Flush()
-		wstest.ReadClientFrame(brw.Reader) // the client's close
-	}))
-	defer s.Close()
-	ws := openTo(t, s.URL, Options{})
+		c.Close(1000, "")
+	})
+	answerExtensions(srv, deflateTakeover)
+	// The proxy shows which messages went compressed: at least two must, or no
+	// window is shared and the test shows nothing.
+	proxy := websockettest.NewProxy(t, srv.URL, websockettest.ProxyOptions{KeepExtensions: true})
+	ws := openTo(t, proxy.URL, websocket.Options{})
 	for _, m := range msgs {
 		ws.Send(m)
 	}
-	if got := <-result; got != "" {
-		t.Fatal(got)
+	select {
+	case got := <-result:
+		if got != "" {
+			t.Fatal(got)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the server had not read every message after 60 s")
 	}
 	within(t, ws.Done(), "close")
+	compressed := 0
+	for _, c := range proxy.Conns() {
+		for _, f := range c.Frames() {
+			if f.Dir == websockettest.ToServer && f.Frame.RSV1 {
+				compressed++
+			}
+		}
+	}
+	if compressed < 2 {
+		t.Errorf("%d messages went compressed, want at least 2", compressed)
+	}
 }
 
-// openTo opens a socket to the httptest server at httpURL and waits for open.
-func openTo(t *testing.T, httpURL string, o Options) *WebSocket {
+// openTo opens a socket to url and waits for open.
+func openTo(t *testing.T, url string, o websocket.Options) *websocket.WebSocket {
 	t.Helper()
-	ws, err := NewWithOptions("ws"+strings.TrimPrefix(httpURL, "http"), &o)
+	ws, err := websocket.NewWithOptions(url, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	opened := make(chan struct{})
-	ws.OnOpen(func(*Event) { close(opened) })
+	ws.OnOpen(func(*websocket.Event) { close(opened) })
 	within(t, opened, "open")
+	t.Cleanup(func() { ws.Close(); <-ws.Done() })
 	return ws
 }

@@ -33,6 +33,16 @@ func checkNoLeak(t *testing.T) {
 	leakcheck.Check(t, "of the package", ownGoroutine)
 }
 
+// within fails t unless ch is closed within a generous bound.
+func within(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s: not within 30 s", what)
+	}
+}
+
 func TestNoGoroutineLeftAfterDone(t *testing.T) {
 	// Run every scenario, then a loop of sockets, and check that once every Done
 	// is closed nothing of the package runs.

@@ -1,6 +1,6 @@
 //go:build js
 
-package websocket
+package websocket_test
 
 import "errors"
 

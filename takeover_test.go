@@ -3,17 +3,12 @@
 package websocket
 
 import (
-	"context"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	cws "github.com/coder/websocket"
 )
 
 // bareSocket is an open WebSocket with no transport: items reach it only through
@@ -62,62 +57,6 @@ func BenchmarkTakeoverDeliver(b *testing.B) {
 			}
 		})
 	}
-}
-
-// BenchmarkTakeoverRoundTrip is a message round trip over loopback through the
-// package: the listener sends the next message when the echo of the last arrives.
-func BenchmarkTakeoverRoundTrip(b *testing.B) {
-	url := serveEcho(b)
-	opened := make(chan struct{})
-	done := make(chan struct{})
-	left := b.N // set before New, so that the listener's reads follow it (go statements)
-	ws, err := NewWithOptions(url, &Options{
-		DisableCompression: true,
-		OnOpen:             func(*Event) { close(opened) },
-		OnMessage: func(e *MessageEvent) {
-			left--
-			if left == 0 {
-				close(done)
-				return
-			}
-			e.Target.Send(benchMessage)
-		},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { ws.Close(); <-ws.Done() }()
-	<-opened
-	b.ReportAllocs()
-	b.ResetTimer()
-	ws.Send(benchMessage)
-	<-done
-	b.StopTimer()
-}
-
-// serveEcho starts an in-process echo server, as serveWS does (which takes a
-// *testing.T, and benchmarks have a *testing.B).
-func serveEcho(tb testing.TB) string {
-	tb.Helper()
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := cws.Accept(w, r, &cws.AcceptOptions{CompressionMode: cws.CompressionDisabled})
-		if err != nil {
-			return
-		}
-		defer c.CloseNow()
-		ctx := r.Context()
-		for {
-			typ, p, err := c.Read(ctx)
-			if err != nil {
-				return
-			}
-			if err := c.Write(ctx, typ, p); err != nil {
-				return
-			}
-		}
-	}))
-	tb.Cleanup(s.Close)
-	return "ws" + strings.TrimPrefix(s.URL, "http")
 }
 
 // armed reports, under the queue's lock, whether ws's takeover timer is pending.
@@ -263,59 +202,6 @@ func TestTakeoverNoHandOverAfterUnwatch(t *testing.T) {
 		}
 		if armed(ws) {
 			t.Fatalf("round %d: timer armed after unwatch", i)
-		}
-	}
-	checkNoLeak(t)
-}
-
-func TestTakeoverManySocketsBlocked(t *testing.T) {
-	// 200 sockets, each with a listener that blocks until every server has had
-	// the answer to its ping: only a socket whose reading was handed over answers,
-	// so the listeners return only if all 200 were handed over.
-	const n = 200
-	var pinged sync.WaitGroup
-	pinged.Add(n)
-	allPinged := make(chan struct{})
-	go func() { pinged.Wait(); close(allPinged) }()
-	var pingErrs atomic.Int32
-	url := serveWS(t, func(ctx context.Context, c *cws.Conn) {
-		ctx = c.CloseRead(ctx) // reads (and takes the pong) in the background
-		if err := c.Write(ctx, cws.MessageText, []byte("block")); err != nil {
-			pingErrs.Add(1)
-			pinged.Done()
-			return
-		}
-		pctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		if err := c.Ping(pctx); err != nil {
-			pingErrs.Add(1)
-		}
-		cancel()
-		pinged.Done()
-		<-ctx.Done()
-	})
-	sockets := make([]*WebSocket, n)
-	for i := range sockets {
-		ws, err := NewWithOptions(url, &Options{OnMessage: func(e *MessageEvent) {
-			select {
-			case <-allPinged:
-			case <-time.After(90 * time.Second):
-			}
-			e.Target.Close()
-		}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sockets[i] = ws
-	}
-	within(t, allPinged, "every server's ping answered")
-	if e := pingErrs.Load(); e > 0 {
-		t.Fatalf("%d of %d pings unanswered while the listeners blocked", e, n)
-	}
-	for i, ws := range sockets {
-		select {
-		case <-ws.Done():
-		case <-time.After(30 * time.Second):
-			t.Fatalf("socket %d not done 30 s after its listener returned", i)
 		}
 	}
 	checkNoLeak(t)

@@ -4,33 +4,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// serverURL is the ws:// base URL of the test server (internal/testserver): started
-// in this process natively, or named by BROWSERWS_TEST_SERVER, which WASM runs need
-// since WASM cannot listen.
+// serverURL is the ws:// base URL of the shared test server (internal/wstest,
+// served by websockettest/cmd/wstestserver for WASM runs). TestMain, in package
+// websocket_test (main_test.go), sets it through export_test.go before any test
+// runs: an internal test cannot import internal/wstest, which imports
+// websockettest, which imports this package.
 var serverURL string
-
-func TestMain(m *testing.M) {
-	serverURL = os.Getenv("BROWSERWS_TEST_SERVER")
-	stop := func() {}
-	if serverURL == "" {
-		var err error
-		serverURL, stop, err = startTestServer()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "browserws tests:", err)
-			os.Exit(2)
-		}
-	}
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
 
 // step is one entry of an event trace: what a listener saw, and the state at the time.
 type step struct {

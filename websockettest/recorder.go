@@ -51,6 +51,13 @@ type Event struct {
 
 	// TimeStamp is the event's TimeStamp.
 	TimeStamp time.Time
+
+	// ReadyState is the readyState of the connection that dispatched the event
+	// (its Target) as the event was dispatched, as a JavaScript test reads
+	// ws.readyState in a listener; in a browser, OPEN for "open" and messages
+	// (none is dispatched once the socket is CLOSING), CLOSED for "error" and
+	// "close". It is not part of the text form.
+	ReadyState websocket.ReadyState
 }
 
 // maxShown is how many bytes of a message's data the text form shows.
@@ -159,8 +166,17 @@ func (r *Recorder) setDone(done <-chan struct{}) {
 	r.mu.Unlock()
 }
 
+// newEvent is the part of an Event every type has.
+func newEvent(e *websocket.Event) Event {
+	ev := Event{Type: e.Type, TimeStamp: e.TimeStamp, Err: e.Err}
+	if e.Target != nil {
+		ev.ReadyState = e.Target.ReadyState()
+	}
+	return ev
+}
+
 func (r *Recorder) open(e *websocket.Event) {
-	ev := Event{Type: e.Type, TimeStamp: e.TimeStamp}
+	ev := newEvent(e)
 	if e.Target != nil {
 		ev.Protocol, ev.Extensions = e.Target.Protocol(), e.Target.Extensions()
 	}
@@ -168,7 +184,7 @@ func (r *Recorder) open(e *websocket.Event) {
 }
 
 func (r *Recorder) message(e *websocket.MessageEvent) {
-	ev := Event{Type: e.Type, TimeStamp: e.TimeStamp}
+	ev := newEvent(&e.Event)
 	switch d := e.Data.(type) {
 	case string:
 		ev.Text = d
@@ -181,11 +197,13 @@ func (r *Recorder) message(e *websocket.MessageEvent) {
 }
 
 func (r *Recorder) error(e *websocket.Event) {
-	r.add(Event{Type: e.Type, TimeStamp: e.TimeStamp, Err: e.Err})
+	r.add(newEvent(e))
 }
 
 func (r *Recorder) close(e *websocket.CloseEvent) {
-	r.add(Event{Type: e.Type, TimeStamp: e.TimeStamp, Code: e.Code, Reason: e.Reason, Clean: e.WasClean})
+	ev := newEvent(&e.Event)
+	ev.Code, ev.Reason, ev.Clean = e.Code, e.Reason, e.WasClean
+	r.add(ev)
 }
 
 // Record starts recording the events of s, a *websocket.WebSocket or a

@@ -444,3 +444,29 @@ func TestWaitErrorLong(t *testing.T) {
 		t.Errorf("no elision where expected: %s", msg)
 	}
 }
+
+// Each event carries the readyState its connection had as it was dispatched,
+// as a browser's listener reads it: OPEN for "open" and messages, CLOSED for
+// "error" and "close".
+func TestRecorderReadyState(t *testing.T) {
+	srv := websockettest.NewServer(t)
+	_, rec := websockettest.Dial(t, srv.URL, nil)
+	ctx := recCtx(t)
+	conn := srv.Accept(ctx)
+	if conn == nil {
+		t.Fatal("no connection")
+	}
+	conn.SendText("hi")
+	conn.WriteRaw([]byte{0x83, 0x00}) // a reserved opcode: the client fails the connection
+	if _, err := rec.WaitFor(ctx, websocket.TypeClose); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range rec.Events() {
+		got = append(got, fmt.Sprintf("%s %v", e.Type, e.ReadyState))
+	}
+	want := []string{"open OPEN", "message OPEN", "error CLOSED", "close CLOSED"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events and their readyState (-want +got):\n%s", diff)
+	}
+}

@@ -123,6 +123,7 @@ type Conn struct {
 	nc     net.Conn
 	req    *http.Request
 	ans    answer
+	pmd    deflateParams // what ans says of permessage-deflate
 	br     *bufio.Reader
 	killed chan struct{} // closed when the connection is being ended by the server's side
 	done   chan struct{} // closed when the reading goroutine has finished and TCP is closed
@@ -151,7 +152,7 @@ type pongWaiter struct {
 }
 
 func newConn(s *Server, nc net.Conn, buffered *bufio.Reader, r *http.Request, a answer) *Conn {
-	c := &Conn{srv: s, nc: nc, req: r, ans: a, killed: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{})}
+	c := &Conn{srv: s, nc: nc, req: r, ans: a, pmd: parseDeflate(a.extensions), killed: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{})}
 	var src io.Reader = nc
 	if n := buffered.Buffered(); n > 0 {
 		pre, _ := buffered.Peek(n)
@@ -265,9 +266,9 @@ func (c *Conn) send(op byte, p []byte) error {
 		return errors.New("websockettest: sending a message after the server's close frame")
 	}
 	f := Frame{Fin: true, Opcode: op, Payload: p}
-	if d := parseDeflate(c.ans.extensions); d.on && len(p) >= c.ans.compressThreshold {
+	if c.pmd.on && len(p) >= c.ans.compressThreshold {
 		if c.deflater == nil {
-			c.deflater = &deflater{params: d}
+			c.deflater = &deflater{params: c.pmd}
 		}
 		f.RSV1, f.Payload = true, c.deflater.deflate(p)
 	}
@@ -528,9 +529,8 @@ func (c *Conn) fail(code int, format string, args ...any) *CloseError {
 // readFrames reads until the client's close frame, an error, or the end of
 // the connection.
 func (c *Conn) readFrames() *CloseError {
-	d := parseDeflate(c.ans.extensions)
-	deflate := d.on
-	inf := inflater{takeover: d.clientTakeover}
+	deflate := c.pmd.on
+	inf := inflater{takeover: c.pmd.clientTakeover}
 	var (
 		msg        []byte
 		msgOp      byte

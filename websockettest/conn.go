@@ -116,8 +116,8 @@ var (
 // completes: it queues messages for Read, answers pings, and completes the
 // closing handshake (it answers the client's close frame with the same code
 // and reason, then closes TCP; Handshake.NoCloseReply leaves that to the
-// test). Writes are the test's. All methods are safe to
-// call from any goroutine; writes are made one at a time.
+// test). Writes are the test's. All methods are safe to call from any
+// goroutine; writes are made one at a time.
 type Conn struct {
 	srv    *Server
 	nc     net.Conn
@@ -182,8 +182,8 @@ func (c *Conn) broadcast() {
 // Read returns the next message the client sent, waiting for one until ctx
 // ends. Once the connection has ended and its messages have been read, it
 // returns a *CloseError; so it does as soon as the client's close frame has
-// come when Handshake.NoCloseReply leaves it unanswered. When ctx ends first, the error wraps ctx's error and
-// says what the connection was doing instead.
+// come when Handshake.NoCloseReply leaves it unanswered. When ctx ends first,
+// the error wraps ctx's error and says what the connection was doing instead.
 func (c *Conn) Read(ctx context.Context) (Message, error) {
 	for {
 		c.mu.Lock()
@@ -248,10 +248,10 @@ func (c *Conn) Done() <-chan struct{} { return c.done }
 // SendText sends a text message in one frame. s is sent as it is, valid UTF-8
 // or not. When the handshake's answer named permessage-deflate, the message
 // goes compressed (RSV1), as a real server's would, unless it is shorter than
-// Handshake.CompressThreshold: see Handshake.Extensions.
-// Once the server has sent a close frame (Close, the answer to the client's
-// close frame, or WriteFrame), SendText fails and sends nothing, as a real
-// server does; WriteFrame still writes whatever the test asks.
+// Handshake.CompressThreshold: see Handshake.Extensions. Once the server has
+// sent a close frame (Close, the answer to the client's close frame, or
+// WriteFrame), SendText fails and sends nothing, as a real server does;
+// WriteFrame still writes whatever the test asks.
 func (c *Conn) SendText(s string) error { return c.send(OpText, []byte(s)) }
 
 // SendBinary sends a binary message in one frame, compressed as SendText's.

@@ -46,10 +46,11 @@ type Handshake struct {
 	// "permessage-deflate; server_no_context_takeover"; "" answers none, so
 	// that by default nothing is compressed. When its first extension is
 	// permessage-deflate, Read inflates the client's compressed messages and
-	// the server compresses every message it sends with SendText,
-	// SendBinary or Echo, as a server that negotiated it does: within the
-	// window server_max_window_bits allows, keeping its context from one
-	// message to the next unless server_no_context_takeover is answered.
+	// the server compresses the messages it sends with SendText, SendBinary
+	// or Echo (from CompressThreshold bytes), as a server that negotiated it
+	// does: within the window server_max_window_bits allows, keeping its
+	// context from one message to the next unless server_no_context_takeover
+	// is answered.
 	// WriteFrame still writes its frame as it is, so that a test sends an
 	// uncompressed message, or compressed bytes of its own, with it (a test
 	// that mixes compressed frames of its own with SendText should answer
@@ -74,8 +75,8 @@ type Handshake struct {
 	NoCloseReply bool
 
 	// Raw, when not nil, is the whole answer, written as it is in place of
-	// everything above but Delay, NoCloseReply and CompressThreshold; AcceptKey computes the
-	// Sec-WebSocket-Accept value it needs to be right. The connection then
+	// everything above but Delay, NoCloseReply and CompressThreshold;
+	// AcceptKey computes the Sec-WebSocket-Accept value it needs to be right. The connection then
 	// goes on as a Conn whatever the bytes said, so that the test sees what
 	// the client does next; its Protocol and Extensions are what the raw
 	// answer's Sec-WebSocket-Protocol and Sec-WebSocket-Extensions fields
@@ -142,8 +143,7 @@ type answer struct {
 
 // rawAnswer reads the Sec-WebSocket-Protocol and Sec-WebSocket-Extensions
 // fields of a raw answer's head, the first of each.
-func rawAnswer(raw []byte) answer {
-	var a answer
+func rawAnswer(raw []byte) (protocol, extensions string) {
 	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
 	lines := strings.Split(head, "\r\n")
 	for _, line := range lines[1:] {
@@ -153,13 +153,13 @@ func rawAnswer(raw []byte) answer {
 		}
 		value = strings.TrimSpace(value)
 		switch {
-		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Protocol") && a.protocol == "":
-			a.protocol = value
-		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Extensions") && a.extensions == "":
-			a.extensions = value
+		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Protocol") && protocol == "":
+			protocol = value
+		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Extensions") && extensions == "":
+			extensions = value
 		}
 	}
-	return a
+	return protocol, extensions
 }
 
 // writeAnswer writes h's answer to r on the hijacked connection; ok says
@@ -167,8 +167,7 @@ func rawAnswer(raw []byte) answer {
 func writeAnswer(w *bufio.Writer, r *http.Request, h Handshake) (a answer, ok bool) {
 	a.noCloseReply, a.compressThreshold = h.NoCloseReply, h.CompressThreshold
 	if h.Raw != nil {
-		a = rawAnswer(h.Raw)
-		a.noCloseReply, a.compressThreshold = h.NoCloseReply, h.CompressThreshold
+		a.protocol, a.extensions = rawAnswer(h.Raw)
 		w.Write(h.Raw)
 		return a, w.Flush() == nil
 	}

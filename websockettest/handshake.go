@@ -133,8 +133,8 @@ func offeredProtocols(r *http.Request) []string {
 	return out
 }
 
-// answer is what a 101 answer said, for the Conn, and how the Conn answers
-// the client's close frame.
+// answer is what a 101 answer said, for the Conn, and the Handshake's
+// choices the Conn follows afterwards.
 type answer struct {
 	protocol, extensions string
 	noCloseReply         bool

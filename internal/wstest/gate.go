@@ -70,8 +70,8 @@ func (g *gates) waitFor(d time.Duration, done <-chan struct{}, cond func() bool)
 }
 
 // gated holds a /gated handshake (?key=&seq=) until /gate?op=release lets
-// that seq through, then accepts it as plain does, and the connection echoes
-// (endpoints.go). When 30 s pass first, or the client gives up, or the server
+// that seq through, then accepts it as echoing does, and the connection
+// echoes (endpoints.go). When 30 s pass first, or the client gives up, or the server
 // shuts down, it answers 200 without a body instead.
 func (h *handler) gated(r *http.Request) websockettest.Handshake {
 	key, seq := r.URL.Query().Get("key"), r.URL.Query().Get("seq")

@@ -48,12 +48,12 @@
 // test answers permessage-deflate, the server does what a server that
 // negotiated it does: it inflates what the client compresses
 // (Message.Compressed tells which messages came compressed), and compresses
-// the messages it sends with SendText, SendBinary and Echo, so that the
-// client's inflating is tested too; WriteFrame sends its frame as it is. It
-// checks what the client sends (masking,
-// reserved bits, opcodes, fragments, UTF-8 in text) and answers a broken
-// frame with a close frame, as a strict server does, so that a client's
-// mistakes show up as a CloseError whose Err is a *ProtocolError.
+// the messages it sends with SendText, SendBinary and Echo (from
+// Handshake.CompressThreshold bytes), so that the client's inflating is
+// tested too; WriteFrame sends its frame as it is. It checks what the client
+// sends (masking, reserved bits, opcodes, fragments, UTF-8 in text) and
+// answers a broken frame with a close frame, as a strict server does, so that
+// a client's mistakes show up as a CloseError whose Err is a *ProtocolError.
 //
 // # The recorder
 //

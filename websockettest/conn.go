@@ -5,7 +5,7 @@ package websockettest
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -51,6 +51,9 @@ func (t MessageType) String() string {
 type Message struct {
 	Type MessageType
 	Data []byte
+	// Compressed reports whether the client sent the message compressed
+	// (RSV1 set on its first frame).
+	Compressed bool
 }
 
 // String shows the message for a test's failure output: text "hello", or
@@ -112,19 +115,22 @@ var (
 // client's frames on a goroutine of its own from the moment the handshake
 // completes: it queues messages for Read, answers pings, and completes the
 // closing handshake (it answers the client's close frame with the same code
-// and reason, then closes TCP). Writes are the test's. All methods are safe to
-// call from any goroutine; writes are made one at a time.
+// and reason, then closes TCP; Handshake.NoCloseReply leaves that to the
+// test). Writes are the test's. All methods are safe to call from any
+// goroutine; writes are made one at a time.
 type Conn struct {
 	srv    *Server
 	nc     net.Conn
 	req    *http.Request
 	ans    answer
+	pmd    deflateParams // what ans says of permessage-deflate
 	br     *bufio.Reader
 	killed chan struct{} // closed when the connection is being ended by the server's side
 	done   chan struct{} // closed when the reading goroutine has finished and TCP is closed
 
 	wmu       sync.Mutex // one write at a time
 	sentClose bool       // under wmu
+	deflater  *deflater  // under wmu; nil until a message is sent compressed
 
 	mu      sync.Mutex
 	changed chan struct{}
@@ -135,6 +141,8 @@ type Conn struct {
 	partial int         // frames of the message being received
 	endedBy error       // why the server's side ended the connection
 	ended   *CloseError // set when done is closed
+	closed  *CloseError // the client's close frame, when Handshake.NoCloseReply leaves it unanswered
+	counts  [16]int     // the client's frames by opcode, up to its close frame
 	waiters []pongWaiter
 }
 
@@ -144,7 +152,7 @@ type pongWaiter struct {
 }
 
 func newConn(s *Server, nc net.Conn, buffered *bufio.Reader, r *http.Request, a answer) *Conn {
-	c := &Conn{srv: s, nc: nc, req: r, ans: a, killed: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{})}
+	c := &Conn{srv: s, nc: nc, req: r, ans: a, pmd: parseDeflate(a.extensions), killed: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{})}
 	var src io.Reader = nc
 	if n := buffered.Buffered(); n > 0 {
 		pre, _ := buffered.Peek(n)
@@ -173,8 +181,9 @@ func (c *Conn) broadcast() {
 
 // Read returns the next message the client sent, waiting for one until ctx
 // ends. Once the connection has ended and its messages have been read, it
-// returns a *CloseError. When ctx ends first, the error wraps ctx's error and
-// says what the connection was doing instead.
+// returns a *CloseError; so it does as soon as the client's close frame has
+// come when Handshake.NoCloseReply leaves it unanswered. When ctx ends first,
+// the error wraps ctx's error and says what the connection was doing instead.
 func (c *Conn) Read(ctx context.Context) (Message, error) {
 	for {
 		c.mu.Lock()
@@ -186,8 +195,7 @@ func (c *Conn) Read(ctx context.Context) (Message, error) {
 			c.mu.Unlock()
 			return m, nil
 		}
-		if c.ended != nil {
-			ce := c.ended
+		if ce := cmp.Or(c.closed, c.ended); ce != nil {
 			c.mu.Unlock()
 			return Message{}, ce
 		}
@@ -238,14 +246,33 @@ func (c *Conn) WaitClosed(ctx context.Context) (*CloseError, error) {
 func (c *Conn) Done() <-chan struct{} { return c.done }
 
 // SendText sends a text message in one frame. s is sent as it is, valid UTF-8
-// or not.
-func (c *Conn) SendText(s string) error {
-	return c.WriteFrame(Frame{Fin: true, Opcode: OpText, Payload: []byte(s)})
-}
+// or not. When the handshake's answer named permessage-deflate, the message
+// goes compressed (RSV1), as a real server's would, unless it is shorter than
+// Handshake.CompressThreshold: see Handshake.Extensions. Once the server has
+// sent a close frame (Close, the answer to the client's close frame, or
+// WriteFrame), SendText fails and sends nothing, as a real server does;
+// WriteFrame still writes whatever the test asks.
+func (c *Conn) SendText(s string) error { return c.send(OpText, []byte(s)) }
 
-// SendBinary sends a binary message in one frame.
-func (c *Conn) SendBinary(b []byte) error {
-	return c.WriteFrame(Frame{Fin: true, Opcode: OpBinary, Payload: b})
+// SendBinary sends a binary message in one frame, compressed as SendText's.
+func (c *Conn) SendBinary(b []byte) error { return c.send(OpBinary, b) }
+
+// send writes a message in one frame, compressed when permessage-deflate was
+// answered.
+func (c *Conn) send(op byte, p []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.sentClose {
+		return errors.New("websockettest: sending a message after the server's close frame")
+	}
+	f := Frame{Fin: true, Opcode: op, Payload: p}
+	if c.pmd.on && len(p) >= c.ans.compressThreshold {
+		if c.deflater == nil {
+			c.deflater = &deflater{params: c.pmd}
+		}
+		f.RSV1, f.Payload = true, c.deflater.deflate(p)
+	}
+	return c.writeLocked(f.Bytes(), nil)
 }
 
 // Ping sends a ping with payload (at most 125 bytes for a well-formed one)
@@ -315,6 +342,38 @@ func (c *Conn) Drop() { c.end(errDropped) }
 // Reset ends the connection with a TCP reset (RST, by SO_LINGER 0) instead of
 // a FIN, without a close frame.
 func (c *Conn) Reset() { c.end(errReset) }
+
+// CloseWrite ends the server's side of TCP (a FIN; over TLS, without
+// close_notify) without a close frame, and goes on reading: the client sees
+// its stream end while it may still write, as from a server that shut down
+// its writing side. Later writes fail. The connection ends when the client
+// closes TCP, or by Drop or Reset.
+func (c *Conn) CloseWrite() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	tcp := c.nc
+	if u, ok := tcp.(interface{ NetConn() net.Conn }); ok {
+		tcp = u.NetConn()
+	}
+	cw, ok := tcp.(interface{ CloseWrite() error })
+	if !ok {
+		return fmt.Errorf("websockettest: CloseWrite: a %T cannot close only its writing side", tcp)
+	}
+	if err := cw.CloseWrite(); err != nil {
+		return fmt.Errorf("websockettest: CloseWrite: %w", err)
+	}
+	return nil
+}
+
+// FrameCounts returns how many frames of each opcode (the index: OpText,
+// OpPing, OpContinuation …) the client has sent so far, up to and including
+// its close frame: each frame of a fragmented message counts, and so does
+// every ping and pong.
+func (c *Conn) FrameCounts() [16]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts
+}
 
 // StopReading makes the server stop acting on the client's bytes after those
 // it has already taken in, as a slow server does (at most one read of the
@@ -470,9 +529,8 @@ func (c *Conn) fail(code int, format string, args ...any) *CloseError {
 // readFrames reads until the client's close frame, an error, or the end of
 // the connection.
 func (c *Conn) readFrames() *CloseError {
-	deflate, takeover := parseDeflate(c.ans.extensions)
-	var inf inflater
-	inf.takeover = takeover
+	deflate := c.pmd.on
+	inf := inflater{takeover: c.pmd.clientTakeover}
 	var (
 		msg        []byte
 		msgOp      byte
@@ -532,6 +590,9 @@ func (c *Conn) readFrames() *CloseError {
 		for i := range payload {
 			payload[i] ^= key[i%4]
 		}
+		c.mu.Lock()
+		c.counts[op]++
+		c.mu.Unlock()
 		switch op {
 		case OpPing:
 			c.noteControl()
@@ -565,6 +626,10 @@ func (c *Conn) readFrames() *CloseError {
 				ce.Reason = string(payload[2:])
 			}
 			c.wmu.Lock()
+			if c.ans.noCloseReply && !c.sentClose {
+				c.wmu.Unlock()
+				return c.leaveClose(ce)
+			}
 			if !c.sentClose {
 				c.sentClose = true
 				var echo []byte
@@ -597,68 +662,27 @@ func (c *Conn) readFrames() *CloseError {
 			return c.fail(1007, "a text message that is not UTF-8")
 		}
 		c.mu.Lock()
-		c.queue = append(c.queue, Message{Type: MessageType(msgOp), Data: data})
+		c.queue = append(c.queue, Message{Type: MessageType(msgOp), Data: data, Compressed: compressed})
 		c.pings, c.partial = 0, 0
 		c.broadcast()
 		c.mu.Unlock()
 	}
 }
 
+// leaveClose keeps the connection open after the client's close frame, for
+// Handshake.NoCloseReply: Read returns ce at once, and what the client sends
+// next is read and ignored until the connection ends.
+func (c *Conn) leaveClose(ce *CloseError) *CloseError {
+	c.mu.Lock()
+	c.closed = ce
+	c.broadcast()
+	c.mu.Unlock()
+	io.Copy(io.Discard, c.br)
+	return ce
+}
+
 func (c *Conn) noteControl() {
 	c.mu.Lock()
 	c.pings++
 	c.mu.Unlock()
-}
-
-// parseDeflate reports whether extensions answers permessage-deflate, and
-// whether the client keeps its context from one message to the next.
-func parseDeflate(extensions string) (deflate, takeover bool) {
-	first, _, _ := strings.Cut(extensions, ",")
-	params := strings.Split(first, ";")
-	if strings.TrimSpace(params[0]) != "permessage-deflate" {
-		return false, false
-	}
-	takeover = true
-	for _, p := range params[1:] {
-		if strings.TrimSpace(p) == "client_no_context_takeover" {
-			takeover = false
-		}
-	}
-	return true, takeover
-}
-
-// inflater inflates the messages of one client (RFC 7692), keeping the last
-// 32 KiB of output as the next message's dictionary when the client keeps its
-// context.
-type inflater struct {
-	takeover bool
-	dict     []byte
-	fr       io.ReadCloser
-}
-
-// tail ends a message's deflate stream: the 0x00 0x00 0xff 0xff the sender
-// removed, then an empty final block so that the reader sees the end.
-var tail = []byte{0x00, 0x00, 0xff, 0xff, 0x01, 0x00, 0x00, 0xff, 0xff}
-
-func (f *inflater) inflate(p []byte) ([]byte, error) {
-	src := io.MultiReader(bytes.NewReader(p), bytes.NewReader(tail))
-	if f.fr == nil {
-		f.fr = flate.NewReaderDict(src, f.dict)
-	} else if err := f.fr.(flate.Resetter).Reset(src, f.dict); err != nil {
-		return nil, err
-	}
-	out, err := io.ReadAll(io.LimitReader(f.fr, maxMessageSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(out) > maxMessageSize {
-		return nil, errors.New("more than the largest message the server takes")
-	}
-	if f.takeover {
-		f.dict = append(f.dict, out...)
-		if len(f.dict) > 32768 {
-			f.dict = append([]byte(nil), f.dict[len(f.dict)-32768:]...)
-		}
-	}
-	return out, nil
 }

@@ -27,12 +27,14 @@
 //	conn.Close(1000, "bye")             // the closing handshake
 //
 // Every connection can misbehave at any moment: Drop (TCP closes, no close
-// frame), Reset (a TCP reset), StopReading and ResumeReading (the client's
-// writes back up), WriteFrame (any frame, broken or not, in pieces with
-// pauses if asked) and WriteRaw (any bytes). Server.SetHandshake chooses how
-// each opening handshake is answered: refused with a status, headers and
-// body, late, with a protocol or extension of the test's choosing, or with
-// raw bytes.
+// frame), Reset (a TCP reset), CloseWrite (the server's side of TCP ends, it
+// goes on reading), StopReading and ResumeReading (the client's writes back
+// up), WriteFrame (any frame, broken or not, in pieces with pauses if asked)
+// and WriteRaw (any bytes); FrameCounts tells which frames the client sent.
+// Server.SetHandshake chooses how each opening handshake is answered: refused
+// with a status, headers and body, late, with a protocol or extension of the
+// test's choosing, or with raw bytes; and whether the server answers the
+// client's close frame itself or leaves that to the test (NoCloseReply).
 //
 // Why the server speaks the protocol itself rather than through
 // github.com/coder/websocket, the module's server library: coder's Accept
@@ -42,12 +44,16 @@
 // write a broken frame on it. The server side of RFC 6455 is small (read
 // masked frames, join fragments, answer pings, complete the closing
 // handshake, write unmasked frames), so the package does it all, on the
-// connection net/http hands over, and every Conn can do everything. It
-// compresses nothing it sends; it inflates what the client compresses when a
-// test answers permessage-deflate. It checks what the client sends (masking,
-// reserved bits, opcodes, fragments, UTF-8 in text) and answers a broken
-// frame with a close frame, as a strict server does, so that a client's
-// mistakes show up as a CloseError whose Err is a *ProtocolError.
+// connection net/http hands over, and every Conn can do everything. When a
+// test answers permessage-deflate, the server does what a server that
+// negotiated it does: it inflates what the client compresses
+// (Message.Compressed tells which messages came compressed), and compresses
+// the messages it sends with SendText, SendBinary and Echo (from
+// Handshake.CompressThreshold bytes), so that the client's inflating is
+// tested too; WriteFrame sends its frame as it is. It checks what the client
+// sends (masking, reserved bits, opcodes, fragments, UTF-8 in text) and
+// answers a broken frame with a close frame, as a strict server does, so that
+// a client's mistakes show up as a CloseError whose Err is a *ProtocolError.
 //
 // # The recorder
 //
@@ -116,7 +122,8 @@ package websockettest
 
 import "context"
 
-// Echo is a handler that sends every message back as it came, until the
+// Echo is a handler that sends every message back as it came (compressed
+// when permessage-deflate was answered, as SendText does), until the
 // connection ends.
 func Echo(c *Conn) {
 	for {
@@ -124,7 +131,7 @@ func Echo(c *Conn) {
 		if err != nil {
 			return
 		}
-		if c.WriteFrame(Frame{Fin: true, Opcode: byte(m.Type), Payload: m.Data}) != nil {
+		if c.send(byte(m.Type), m.Data) != nil {
 			return
 		}
 	}

@@ -44,17 +44,44 @@ type Handshake struct {
 	OmitProtocol bool
 	// Extensions is the answer's Sec-WebSocket-Extensions, such as
 	// "permessage-deflate; server_no_context_takeover"; "" answers none, so
-	// that by default the client sends nothing compressed. When it names
-	// permessage-deflate, Read inflates the client's compressed messages;
-	// the server still sends nothing compressed itself (a test writes
-	// compressed frames with WriteFrame and RSV1).
+	// that by default nothing is compressed. When its first extension is
+	// permessage-deflate, Read inflates the client's compressed messages and
+	// the server compresses the messages it sends with SendText, SendBinary
+	// or Echo (from CompressThreshold bytes), as a server that negotiated it
+	// does: within the window server_max_window_bits allows, keeping its
+	// context from one message to the next unless server_no_context_takeover
+	// is answered.
+	// WriteFrame still writes its frame as it is, so that a test sends an
+	// uncompressed message, or compressed bytes of its own, with it (a test
+	// that mixes compressed frames of its own with SendText should answer
+	// server_no_context_takeover, so that the client's context stays right;
+	// uncompressed messages do not touch the context).
 	Extensions string
 
+	// CompressThreshold, when permessage-deflate is answered, is the size
+	// from which SendText, SendBinary and Echo compress a message: shorter
+	// ones go uncompressed, as many servers send them (coder/websocket's
+	// from 128 bytes, Node's ws from 1 KiB). 0 compresses every message.
+	CompressThreshold int
+
+	// NoCloseReply makes the server leave the client's close frame
+	// unanswered: no close frame goes back and TCP stays open, what the
+	// client sends after it is read and ignored (pings too), and Read
+	// returns the client's *CloseError as soon as its close frame has come.
+	// The test then ends the connection as it likes: a close frame of its
+	// own (WriteRaw or WriteFrame), Drop, Reset, CloseWrite, or WaitClosed
+	// until the client ends TCP. A close frame that answers one the server
+	// sent with Close or WriteFrame completes the closing handshake as usual.
+	NoCloseReply bool
+
 	// Raw, when not nil, is the whole answer, written as it is in place of
-	// everything above (but after Delay); AcceptKey computes the
-	// Sec-WebSocket-Accept value it needs to be right. The connection then
+	// everything above but Delay, NoCloseReply and CompressThreshold;
+	// AcceptKey computes the Sec-WebSocket-Accept value it needs to be right. The connection then
 	// goes on as a Conn whatever the bytes said, so that the test sees what
-	// the client does next.
+	// the client does next; its Protocol and Extensions are what the raw
+	// answer's Sec-WebSocket-Protocol and Sec-WebSocket-Extensions fields
+	// say (the first of each), and compression follows them as for
+	// Extensions.
 	Raw []byte
 }
 
@@ -106,15 +133,41 @@ func offeredProtocols(r *http.Request) []string {
 	return out
 }
 
-// answer is what a 101 answer said, for the Conn.
+// answer is what a 101 answer said, for the Conn, and the Handshake's
+// choices the Conn follows afterwards.
 type answer struct {
 	protocol, extensions string
+	noCloseReply         bool
+	compressThreshold    int
+}
+
+// rawAnswer reads the Sec-WebSocket-Protocol and Sec-WebSocket-Extensions
+// fields of a raw answer's head, the first of each.
+func rawAnswer(raw []byte) (protocol, extensions string) {
+	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+	lines := strings.Split(head, "\r\n")
+	for _, line := range lines[1:] {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		switch {
+		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Protocol") && protocol == "":
+			protocol = value
+		case strings.EqualFold(strings.TrimSpace(name), "Sec-WebSocket-Extensions") && extensions == "":
+			extensions = value
+		}
+	}
+	return protocol, extensions
 }
 
 // writeAnswer writes h's answer to r on the hijacked connection; ok says
 // whether the connection goes on as a Conn.
 func writeAnswer(w *bufio.Writer, r *http.Request, h Handshake) (a answer, ok bool) {
+	a.noCloseReply, a.compressThreshold = h.NoCloseReply, h.CompressThreshold
 	if h.Raw != nil {
+		a.protocol, a.extensions = rawAnswer(h.Raw)
 		w.Write(h.Raw)
 		return a, w.Flush() == nil
 	}

@@ -1,3 +1,5 @@
+//go:build !js
+
 package wstest
 
 import (
@@ -7,7 +9,13 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/browserws/websocket/websockettest"
 )
+
+func newGates() *gates {
+	return &gates{changed: make(chan struct{}), byKey: map[string]*gate{}}
+}
 
 // gates holds handshakes until the test lets them through, to show in what
 // order, and how many at a time, a client sends its handshakes.
@@ -61,9 +69,11 @@ func (g *gates) waitFor(d time.Duration, done <-chan struct{}, cond func() bool)
 	}
 }
 
-// gated holds a handshake (?key=&seq=) until /gate?op=release lets that seq
-// through (or 30 s pass), then accepts it and echoes.
-func (h *handler) gated(w http.ResponseWriter, r *http.Request) {
+// gated holds a /gated handshake (?key=&seq=) until /gate?op=release lets
+// that seq through, then accepts it as echoing does, and the connection
+// echoes (endpoints.go). When 30 s pass first, or the client gives up, or the server
+// shuts down, it answers 200 without a body instead.
+func (h *handler) gated(r *http.Request) websockettest.Handshake {
 	key, seq := r.URL.Query().Get("key"), r.URL.Query().Get("seq")
 	g := h.gates
 	g.mu.Lock()
@@ -84,15 +94,10 @@ func (h *handler) gated(w http.ResponseWriter, r *http.Request) {
 	k.held--
 	g.notify()
 	g.mu.Unlock()
-	if !released {
-		return
+	if !released || r.Context().Err() != nil {
+		return websockettest.Handshake{Status: http.StatusOK}
 	}
-	c, err := accept(w, r)
-	if err != nil {
-		return
-	}
-	defer c.CloseNow()
-	h.readToEnd(r, c, true)
+	return echoing(r)
 }
 
 // gateControl: ?op=release&key=&seq= lets a held handshake through;

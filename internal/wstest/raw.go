@@ -1,156 +1,125 @@
+//go:build !js
+
 package wstest
 
 import (
-	"bufio"
-	"crypto/sha1"
-	"encoding/base64"
+	"context"
 	"encoding/hex"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/browserws/websocket/websockettest"
 )
 
-// acceptKey computes Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 4.2.2).
-func acceptKey(key string) string {
-	h := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
-	return base64.StdEncoding.EncodeToString(h[:])
-}
-
-// rawHandshake takes over the connection, answers 101 with the given accept value
-// and extra header lines, then runs after on the raw connection.
-func (h *handler) rawHandshake(w http.ResponseWriter, r *http.Request, accept, extra string, after func(*handler, net.Conn, *bufio.ReadWriter)) {
-	conn, brw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return
-	}
-	defer h.track(conn)()
-	brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Accept: " + accept + "\r\n" + extra + "\r\n")
-	if brw.Flush() != nil {
-		return
-	}
-	after(h, conn, brw)
-}
-
-// holdOpen reads and drops whatever comes until the client or Shutdown ends the
-// connection, answering a close frame with an empty one.
-func holdOpen(h *handler, c net.Conn, brw *bufio.ReadWriter) {
-	for {
-		op, _, err := readFrame(brw.Reader)
-		if err != nil {
-			return
-		}
-		if op == 8 {
-			brw.Write([]byte{0x88, 0})
-			brw.Flush()
-			return
-		}
-	}
-}
-
-// ignoreClose reads and drops everything, close frames included, never answering.
-func ignoreClose(h *handler, c net.Conn, brw *bufio.ReadWriter) {
-	io.Copy(io.Discard, brw)
-}
-
-// readFrame reads one client frame and returns its opcode and unmasked payload.
-func readFrame(r *bufio.Reader) (op byte, payload []byte, err error) {
-	_, _, op, payload, err = ReadClientFrame(r)
-	return
-}
-
-// silent takes the request and never answers it, until Shutdown.
-func (h *handler) silent(w http.ResponseWriter, r *http.Request) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return
-	}
-	defer h.track(conn)()
-	select {
-	case <-h.done:
-	case <-time.After(2 * time.Minute):
-	}
-}
-
-// badAccept answers 101 with a wrong Sec-WebSocket-Accept.
-func (h *handler) badAccept(w http.ResponseWriter, r *http.Request) {
-	h.rawHandshake(w, r, acceptKey("not the client's key"), "", holdOpen)
-}
-
-// badExtension accepts an extension the client never offered.
-func (h *handler) badExtension(w http.ResponseWriter, r *http.Request) {
-	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "Sec-WebSocket-Extensions: x-unknown-ext\r\n", holdOpen)
-}
-
-// noClose completes the handshake but never answers the client's close frame.
-func (h *handler) noClose(w http.ResponseWriter, r *http.Request) {
-	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "", ignoreClose)
-}
-
-// fragDrop sends the first fragment of a text message, then drops the connection.
-func (h *handler) fragDrop(w http.ResponseWriter, r *http.Request) {
-	h.rawHandshake(w, r, acceptKey(r.Header.Get("Sec-WebSocket-Key")), "", func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
-		brw.Write([]byte{0x01, 3, 'h', 'e', 'l'}) // FIN=0, text, "hel"
-		brw.Flush()
-		time.Sleep(50 * time.Millisecond)
-	})
-}
-
-// raw completes the handshake (answering ?ext= as Sec-WebSocket-Extensions, if
-// given; or, with ?head=, answering that response head, lines joined by CRLF, in
-// which "{accept}" is the right Sec-WebSocket-Accept value), writes the bytes of
-// ?hex= as they are (frames a server should or should not send), then reads the
-// client's frames until its close frame or the end of the connection, and
-// records the close code it sent. Then, with ?hold_ms=, it keeps the connection
-// open that long or until the client ends it; with ?rst=1 it ends the
-// connection with a reset.
-func (h *handler) raw(w http.ResponseWriter, r *http.Request) {
+// rawEndpointHandshake answers /raw: a plain 101 with ?ext= as
+// Sec-WebSocket-Extensions, if given; or, with ?head=, that response head,
+// lines joined by CRLF, in which "{accept}" is the right
+// Sec-WebSocket-Accept value. A ?hex= that is not hexadecimal is refused
+// with 400.
+func rawEndpointHandshake(r *http.Request) websockettest.Handshake {
 	q := r.URL.Query()
-	out, err := hex.DecodeString(q.Get("hex"))
-	if err != nil {
-		http.Error(w, "bad hex", http.StatusBadRequest)
-		return
-	}
-	id := q.Get("id")
-	accept := acceptKey(r.Header.Get("Sec-WebSocket-Key"))
-	hold := time.Duration(queryInt(r, "hold_ms", 0)) * time.Millisecond
-	rst := q.Get("rst") == "1"
-	after := func(h *handler, c net.Conn, brw *bufio.ReadWriter) {
-		brw.Write(out)
-		if brw.Flush() != nil {
-			return
-		}
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		recordClientClose(h, id, brw.Reader)
-		if hold > 0 {
-			// Keep TCP open after the client's close frame (a server that
-			// leaves the end of the connection to the client), reading what
-			// comes until the client ends it.
-			c.SetReadDeadline(time.Now().Add(hold))
-			io.Copy(io.Discard, brw)
-		}
-		if tc, ok := c.(*net.TCPConn); ok && rst {
-			tc.SetLinger(0) // close with a reset instead of a FIN
-		}
+	if _, err := hex.DecodeString(q.Get("hex")); err != nil {
+		return badRequest("bad hex")
 	}
 	if head := q.Get("head"); head != "" {
-		conn, brw, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		defer h.track(conn)()
-		brw.WriteString(strings.ReplaceAll(head, "{accept}", accept) + "\r\n\r\n")
-		if brw.Flush() != nil {
-			return
-		}
-		after(h, conn, brw)
+		return websockettest.Handshake{NoCloseReply: true, Raw: rawHead(r, head)}
+	}
+	return websockettest.Handshake{OmitProtocol: true, Extensions: q.Get("ext"), NoCloseReply: true}
+}
+
+// rawHead is a response head of the query's, "{accept}" replaced, ended.
+func rawHead(r *http.Request, head string) []byte {
+	return []byte(strings.ReplaceAll(head, "{accept}", websockettest.AcceptKey(r.Header.Get("Sec-WebSocket-Key"))) + "\r\n\r\n")
+}
+
+// badRequest refuses a handshake whose query makes no sense, as http.Error
+// does.
+func badRequest(why string) websockettest.Handshake {
+	return websockettest.Handshake{Status: http.StatusBadRequest, Body: why + "\n",
+		Header: http.Header{"X-Content-Type-Options": {"nosniff"}}}
+}
+
+// raw writes the bytes of ?hex= as they are (frames a server should or
+// should not send), then reads the client's frames until its close frame or
+// the end of the connection (at most 10 s), and records the close code it
+// sent. It answers no close frame: then, with ?hold_ms=, it keeps the
+// connection open that long or until the client ends it; it ends the
+// connection with a reset with ?rst=1, else with a FIN.
+func (h *handler) raw(c *websockettest.Conn) {
+	q := c.Request().URL.Query()
+	out, _ := hex.DecodeString(q.Get("hex"))
+	if c.WriteRaw(out) != nil {
+		c.Drop()
 		return
 	}
-	extra := ""
-	if ext := q.Get("ext"); ext != "" {
-		extra = "Sec-WebSocket-Extensions: " + ext + "\r\n"
+	h.recordClientClose(c, 10*time.Second)
+	if hold := time.Duration(queryInt(c.Request(), "hold_ms", 0)) * time.Millisecond; hold > 0 {
+		// Keep TCP open after the client's close frame (a server that
+		// leaves the end of the connection to the client).
+		ctx, cancel := context.WithTimeout(context.Background(), hold)
+		c.WaitClosed(ctx)
+		cancel()
 	}
-	h.rawHandshake(w, r, accept, extra, after)
+	if q.Get("rst") == "1" {
+		c.Reset()
+	} else {
+		c.Drop()
+	}
+}
+
+// recordClientClose waits up to d for the client's close frame (the
+// connection's handshake left it unanswered) or the end of the connection,
+// ignoring messages, and records (?id=) the close code (1005 for none; -1 and
+// the error when the connection ended first or d passed).
+func (h *handler) recordClientClose(c *websockettest.Conn, d time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), d) // Shutdown ends the connection
+	defer cancel()
+	for {
+		_, err := c.Read(ctx)
+		if err != nil {
+			h.records.put(c.Request().URL.Query().Get("id"), recordOf(err))
+			return
+		}
+	}
+}
+
+// lateHandshake is a plain 101 that leaves the client's close frame to late;
+// a ?hex= or ?late= that is not hexadecimal is refused with 400.
+func lateHandshake(r *http.Request) websockettest.Handshake {
+	q := r.URL.Query()
+	_, err1 := hex.DecodeString(q.Get("hex"))
+	_, err2 := hex.DecodeString(q.Get("late"))
+	if err1 != nil || err2 != nil {
+		return badRequest("bad hex")
+	}
+	return websockettest.Handshake{OmitProtocol: true, NoCloseReply: true}
+}
+
+// late writes the bytes of ?hex= (say, a close frame), then those of ?late=
+// (say, a data frame): in the same write when ?pause_ms= is 0 or absent, else
+// in a second write that long after the first. Meanwhile it reads the
+// client's frames and records (?id=) the close code the client sent. It ends
+// the connection, as a server does after the closing handshake, once it has
+// written both and the client's close frame has come (or the client has gone;
+// at most 10 s after the pause). This is how a server that sends a frame
+// after its close frame looks to a client, with every timing of the late
+// bytes.
+func (h *handler) late(c *websockettest.Conn) {
+	q := c.Request().URL.Query()
+	first, _ := hex.DecodeString(q.Get("hex"))
+	late, _ := hex.DecodeString(q.Get("late"))
+	pause := time.Duration(queryInt(c.Request(), "pause_ms", 0)) * time.Millisecond
+	wrote := make(chan struct{})
+	go func() {
+		defer close(wrote)
+		var split websockettest.Split
+		if pause > 0 {
+			split = websockettest.Split{At: []int{len(first)}, Pause: pause}
+		}
+		c.WriteRaw(append(first, late...), split)
+	}()
+	h.recordClientClose(c, 10*time.Second+pause)
+	<-wrote
+	c.Drop()
 }

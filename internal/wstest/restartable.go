@@ -1,14 +1,14 @@
+//go:build !js
+
 package wstest
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
 	"sync"
-	"time"
 
-	"github.com/coder/websocket"
+	"github.com/browserws/websocket/websockettest"
 )
 
 // Restartable is a test server on a port of its own that a test takes down and
@@ -21,10 +21,8 @@ import (
 type Restartable struct {
 	mu     sync.Mutex
 	addr   string // 127.0.0.1:port, fixed at the first Up
-	ln     net.Listener
 	srv    *http.Server
-	h      *handler
-	conns  map[net.Conn]bool // every connection accepted since the last Up or Silent
+	h      *handler // nil while silent
 	serves sync.WaitGroup
 }
 
@@ -33,21 +31,15 @@ type Restartable struct {
 func (s *Restartable) Up() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ln != nil && s.srv != nil {
+	if s.h != nil {
 		return nil
 	}
-	s.downLocked()
-	ln, err := s.listenLocked()
-	if err != nil {
+	h := newHandler()
+	if err := s.serveLocked(h); err != nil {
+		h.Shutdown()
 		return err
 	}
-	s.h = newHandler()
-	s.srv = &http.Server{Handler: s.h}
-	s.serves.Add(1)
-	go func() {
-		defer s.serves.Done()
-		s.srv.Serve(ln)
-	}()
+	s.h = h
 	return nil
 }
 
@@ -55,21 +47,9 @@ func (s *Restartable) Up() error {
 func (s *Restartable) Silent() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.downLocked()
-	ln, err := s.listenLocked()
-	if err != nil {
-		return err
-	}
-	s.serves.Add(1)
-	go func() { // hold each connection, unread, until Down closes it
-		defer s.serves.Done()
-		for {
-			if _, err := ln.Accept(); err != nil {
-				return
-			}
-		}
-	}()
-	return nil
+	return s.serveLocked(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // Down closes the connection
+	}))
 }
 
 // Down stops the server: the listener is closed, so connections are refused, and
@@ -91,61 +71,39 @@ func (s *Restartable) URL() string {
 	return "ws://" + s.addr
 }
 
-func (s *Restartable) listenLocked() (net.Listener, error) {
+// serveLocked takes the server down if it is up, then serves h on its port.
+func (s *Restartable) serveLocked(h http.Handler) error {
+	s.downLocked()
 	addr := s.addr
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.addr = ln.Addr().String()
-	s.conns = map[net.Conn]bool{}
-	s.ln = &trackingListener{Listener: ln, s: s}
-	return s.ln, nil
+	s.srv = &http.Server{Handler: h}
+	s.serves.Add(1)
+	go func(srv *http.Server) {
+		defer s.serves.Done()
+		srv.Serve(ln)
+	}(s.srv)
+	return nil
 }
 
+// downLocked closes the listener and the connections net/http holds, then
+// the WebSocket connections the handler took over.
 func (s *Restartable) downLocked() {
-	if s.ln == nil {
+	if s.srv == nil {
 		return
 	}
-	s.ln.Close()
-	for c := range s.conns {
-		c.Close()
-	}
-	s.conns = nil
-	s.ln = nil
-	s.mu.Unlock() // the serving goroutines take s.mu to track connections
+	s.srv.Close()
 	s.serves.Wait()
-	s.mu.Lock()
-	if s.srv != nil {
-		s.srv.Close()
+	if s.h != nil {
 		s.h.Shutdown()
-		s.srv, s.h = nil, nil
 	}
-}
-
-// trackingListener records the connections it accepts, so that Down can end them
-// even after the handler hijacked them from net/http.
-type trackingListener struct {
-	net.Listener
-	s *Restartable
-}
-
-func (l *trackingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	l.s.mu.Lock()
-	defer l.s.mu.Unlock()
-	if l.s.conns == nil { // Down came first
-		c.Close()
-		return nil, net.ErrClosed
-	}
-	l.s.conns[c] = true
-	return c, nil
+	s.srv, s.h = nil, nil
 }
 
 // restartables are the Restartable servers made through /restartable, by name.
@@ -154,28 +112,25 @@ type restartables struct {
 	byName map[string]*Restartable
 }
 
-// serve is the /restartable endpoint, a WebSocket so that WASM tests, which
-// cannot listen, drive it as easily as native ones: ?name= picks the server
-// (made on first use), ?do= is up, down or silent; the answer is one text
-// message, the server's ws:// base URL (or "error: …"), then a 1000 close.
-func (rs *restartables) serve(w http.ResponseWriter, r *http.Request) {
-	c, err := accept(w, r)
-	if err != nil {
-		return
-	}
-	defer c.CloseNow()
-	name := r.URL.Query().Get("name")
+// restartable is the /restartable endpoint, a WebSocket so that WASM tests,
+// which cannot listen, drive it as easily as native ones: ?name= picks the
+// server (made on first use), ?do= is up, down or silent; the answer is one
+// text message, the server's ws:// base URL (or "error: …"), then a 1000 close.
+func (h *handler) restartable(c *websockettest.Conn) {
+	rs := &h.restartables
+	q := c.Request().URL.Query()
 	rs.mu.Lock()
 	if rs.byName == nil {
 		rs.byName = map[string]*Restartable{}
 	}
-	s := rs.byName[name]
+	s := rs.byName[q.Get("name")]
 	if s == nil {
 		s = &Restartable{}
-		rs.byName[name] = s
+		rs.byName[q.Get("name")] = s
 	}
 	rs.mu.Unlock()
-	switch r.URL.Query().Get("do") {
+	var err error
+	switch q.Get("do") {
 	case "up":
 		err = s.Up()
 	case "down":
@@ -189,10 +144,8 @@ func (rs *restartables) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		answer = "error: " + err.Error()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c.Write(ctx, websocket.MessageText, []byte(answer))
-	c.Close(websocket.StatusNormalClosure, "")
+	c.SendText(answer)
+	c.Close(1000, "")
 }
 
 var errBadDo = errors.New("wstest: ?do= must be up, down or silent")

@@ -1,17 +1,35 @@
+//go:build !js
+
 package wstest
 
 import (
-	"bufio"
-	"encoding/binary"
+	"context"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/browserws/websocket/websockettest"
 )
+
+// scriptHandshake answers /script with its head (default: a plain 101); a
+// script whose steps do not parse is refused with 400.
+func scriptHandshake(r *http.Request) websockettest.Handshake {
+	q := r.URL.Query()
+	for _, s := range q["w"] {
+		if _, err := parseStep(s); err != nil {
+			return badRequest(err.Error())
+		}
+	}
+	head := q.Get("head")
+	if head == "" {
+		head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}"
+	}
+	return websockettest.Handshake{NoCloseReply: true, Raw: rawHead(r, head)}
+}
 
 // script plays a server script, for the conformance harness's randomized
 // differential (conformance/cmd/conformance/random.go):
@@ -35,77 +53,73 @@ import (
 // the connection ended without one; nothing when end is rst, since what came
 // before the reset would race it), with
 // Err listing how many frames of each other kind the client sent before it,
-// such as "pong×1 text×2" ("" for none).
-func (h *handler) script(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	for _, s := range q["w"] {
-		if _, err := parseStep(s); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-	}
-	conn, brw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return
-	}
-	defer h.track(conn)()
-	conn.SetDeadline(time.Now().Add(15 * time.Second))
-	head := q.Get("head")
-	if head == "" {
-		head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}"
-	}
-	brw.WriteString(strings.ReplaceAll(head, "{accept}", acceptKey(r.Header.Get("Sec-WebSocket-Key"))) + "\r\n\r\n")
-	if brw.Flush() != nil {
-		return
-	}
-	id, end := q.Get("id"), q.Get("end")
-	gotClose := make(chan struct{})
-	readDone := make(chan struct{})
+// such as "pong×1 text×2" ("" for none). The connection lasts at most 15 s.
+func (h *handler) script(c *websockettest.Conn) {
+	q := c.Request().URL.Query()
+	limit := time.AfterFunc(15*time.Second, c.Drop)
+	defer limit.Stop()
+	end := q.Get("end")
+	var closeFrame bool // the client's close frame came; set before read is closed
+	read := make(chan struct{})
 	go func() {
-		defer close(readDone)
-		readClientScript(brw.Reader, gotClose, func(rec Record) {
-			if end != "rst" {
-				h.records.put(id, rec)
-			}
-		})
+		defer close(read)
+		_, err := c.Read(context.Background()) // the client's messages are only counted
+		for err == nil {
+			_, err = c.Read(context.Background())
+		}
+		rec := recordOf(err)
+		rec.Err = frameKinds(c.FrameCounts())
+		if end != "rst" {
+			h.records.put(q.Get("id"), rec)
+		}
+		closeFrame = rec.Code != -1
 	}()
 	for _, s := range q["w"] {
 		b, _ := parseStep(s)
 		if b == nil {
 			ms, _ := strconv.Atoi(s[1:])
-			select {
-			case <-time.After(time.Duration(ms) * time.Millisecond):
-			case <-h.done:
-				return
-			}
+			h.sleep(c, time.Duration(ms)*time.Millisecond)
 			continue
 		}
-		if _, err := conn.Write(b); err != nil {
+		if c.WriteRaw(b) != nil {
 			break
 		}
 	}
 	switch end {
 	case "answer", "wait":
-		select {
-		case <-gotClose:
-			if end == "answer" {
-				conn.Write([]byte{0x88, 0})
-			}
-		case <-readDone:
-		case <-h.done:
+		<-read
+		if closeFrame && end == "answer" {
+			c.WriteRaw([]byte{0x88, 0})
 		}
 	case "fin":
-		if tc, ok := conn.(*net.TCPConn); ok {
-			tc.CloseWrite()
-		}
-		<-readDone
+		c.CloseWrite()
+		<-c.Done()
 	case "hold":
-		<-readDone
+		<-c.Done()
 	case "rst":
-		if tc, ok := conn.(*net.TCPConn); ok {
-			tc.SetLinger(0)
-		}
+		c.Reset()
 	}
+	c.Drop()
+	<-read
+}
+
+// frameKinds lists how many frames of each kind but close the client sent,
+// such as "pong×1 text×2".
+func frameKinds(counts [16]int) string {
+	names := map[int]string{0: "cont", 1: "text", 2: "binary", 9: "ping", 10: "pong"}
+	var ks []string
+	for op, n := range counts {
+		if n == 0 || op == int(websockettest.OpClose) {
+			continue
+		}
+		name := names[op]
+		if name == "" {
+			name = fmt.Sprintf("op%d", op)
+		}
+		ks = append(ks, fmt.Sprintf("%s×%d", name, n))
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, " ")
 }
 
 // parseStep decodes one w parameter of /script: bytes, or nil for a pause.
@@ -121,48 +135,4 @@ func parseStep(s string) ([]byte, error) {
 		return nil, fmt.Errorf("bad hex %q", s)
 	}
 	return b, nil
-}
-
-// readClientScript reads the client's frames until the end of the connection.
-// At the client's first close frame it calls put with the Record of /script and
-// closes gotClose; when the connection ends without one, it calls put with code
-// -1.
-func readClientScript(r *bufio.Reader, gotClose chan struct{}, put func(Record)) {
-	counts := map[string]int{}
-	kinds := func() string {
-		var ks []string
-		for k, n := range counts {
-			ks = append(ks, fmt.Sprintf("%s×%d", k, n))
-		}
-		sort.Strings(ks)
-		return strings.Join(ks, " ")
-	}
-	closed := false
-	for {
-		_, _, op, payload, err := ReadClientFrame(r)
-		if err != nil {
-			break
-		}
-		if closed {
-			continue
-		}
-		if op == 8 {
-			rec := Record{Code: 1005, Err: kinds()}
-			if len(payload) >= 2 {
-				rec.Code, rec.Reason = int(binary.BigEndian.Uint16(payload)), string(payload[2:])
-			}
-			put(rec)
-			closed = true
-			close(gotClose)
-			continue
-		}
-		name := map[byte]string{0: "cont", 1: "text", 2: "binary", 9: "ping", 10: "pong"}[op]
-		if name == "" {
-			name = fmt.Sprintf("op%d", op)
-		}
-		counts[name]++
-	}
-	if !closed {
-		put(Record{Code: -1, Err: kinds()})
-	}
 }

@@ -1,16 +1,24 @@
-// Package wstest is the WebSocket server behind the package's tests: one handler
-// per server behaviour a browser has to cope with (echo, closes, drops, invalid
-// UTF-8, refused handshakes, protocol games, large and flooding messages). Native
-// tests run it in-process; WASM tests reach it in a separate process started by
-// websockettest/cmd/wstestserver.
+//go:build !js
+
+// Package wstest is the WebSocket server behind the package's tests: one
+// endpoint per server behaviour a browser has to cope with (echo, closes,
+// drops, invalid UTF-8, refused handshakes, protocol games, large and flooding
+// messages, raw frames and scripts). Each WebSocket endpoint is a behaviour of
+// the test kit websockettest (a func(*websockettest.Conn), with a Handshake of
+// its own where the opening handshake is special), served by one
+// websockettest.Handler; the plain HTTP endpoints (/record, /gate, /reject,
+// /auth, /redirect) are served in front of it. Native tests run it
+// in-process; WASM tests reach it in a separate process started by
+// websockettest/cmd/wstestserver. Like the kit, it builds natively only.
 package wstest
 
 import (
-	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
+
+	"github.com/browserws/websocket/websockettest"
 )
 
 // Server is a running test server.
@@ -48,59 +56,50 @@ func (s *Server) Close() {
 }
 
 // WSURL returns the server's base URL with the ws scheme.
-func (s *Server) WSURL() string { return "ws" + s.URL[len("http"):] }
+func (s *Server) WSURL() string { return "ws" + strings.TrimPrefix(s.URL, "http") }
 
-// handler routes requests and tracks hijacked connections.
+// handler routes the plain HTTP endpoints through mux and every other request
+// to kit, which answers each opening handshake and runs each connection's
+// behaviour as the endpoint table (endpoints.go) says.
 type handler struct {
 	mux          *http.ServeMux
+	kit          *websockettest.Handler
 	records      *records
-	restartables restartables // the servers of /restartable (restartable.go)
 	gates        *gates
-
-	mu    sync.Mutex
-	conns map[net.Conn]bool
-	wg    sync.WaitGroup
-	done  chan struct{}
-
-	// ctx bounds every WebSocket read and write; Shutdown cancels it, which ends
-	// the connections coder/websocket took over.
-	ctx    context.Context
-	cancel context.CancelFunc
+	restartables restartables  // the servers of /restartable (restartable.go)
+	done         chan struct{} // closed by Shutdown: ends every wait of a behaviour
+	shutdown     sync.Once
 }
 
-// Shutdown closes every connection a handler took over and waits for its goroutines.
-func (h *handler) Shutdown() {
-	h.mu.Lock()
-	select {
-	case <-h.done:
-	default:
-		close(h.done)
+func newHandler() *handler {
+	h := &handler{
+		mux:     http.NewServeMux(),
+		records: newRecords(),
+		gates:   newGates(),
+		done:    make(chan struct{}),
 	}
-	h.cancel()
-	h.restartables.closeAll()
-	for c := range h.conns {
-		c.Close()
+	h.kit = websockettest.NewHandler(h.serve)
+	h.kit.SetHandshake(h.handshake)
+	h.mux.HandleFunc("/record", h.records.serveRecord)
+	h.mux.HandleFunc("/gate", h.gateControl)
+	h.mux.HandleFunc("/reject", reject)
+	h.mux.HandleFunc("/auth", auth)
+	h.mux.HandleFunc("/redirect", redirect)
+	for path := range endpoints {
+		h.mux.Handle(path, h.kit)
 	}
-	h.mu.Unlock()
-	h.wg.Wait()
+	return h
 }
 
 // ServeHTTP serves one request of the test server.
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.wg.Add(1)
-	defer h.wg.Done()
-	h.mux.ServeHTTP(w, r)
-}
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// track registers a hijacked connection so that Shutdown closes it.
-func (h *handler) track(c net.Conn) func() {
-	h.mu.Lock()
-	h.conns[c] = true
-	h.mu.Unlock()
-	return func() {
-		h.mu.Lock()
-		delete(h.conns, c)
-		h.mu.Unlock()
-		c.Close()
-	}
+// Shutdown ends every wait of the behaviours and every connection, takes the
+// restartable servers down, and waits for the behaviours to return.
+func (h *handler) Shutdown() {
+	h.shutdown.Do(func() {
+		close(h.done)
+		h.restartables.closeAll()
+		h.kit.Close()
+	})
 }

@@ -172,10 +172,10 @@ func (s *server) down() bool {
 }
 
 // connState records each connection a handler takes over (every WebSocket
-// connection, the kit's and internal/wstest's, is hijacked from net/http), so
-// that dropAll can close it. The connections are kept as net/http made them,
-// not wrapped, because internal/wstest's handlers need the *net.TCPConn (to
-// reset a connection, or close its writing side). One hijacked while the
+// connection, the kit's and internal/wstest's, is a websockettest.Conn
+// hijacked from net/http), so that dropAll can close it. The connections are
+// kept as net/http made them, not wrapped, because a Conn needs the
+// *net.TCPConn (to reset a connection, or close its writing side). One hijacked while the
 // server is restarting, past the check of ServeHTTP, is closed at once.
 func (s *server) connState(c net.Conn, state http.ConnState) {
 	if state != http.StateHijacked {

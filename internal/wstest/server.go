@@ -33,13 +33,6 @@ func Start() *Server {
 	return &Server{Server: httptest.NewServer(h), h: h}
 }
 
-// StartTLS starts a test server with TLS on 127.0.0.1; its certificate is trusted
-// only by the server's own Client.
-func StartTLS() *Server {
-	h := newHandler()
-	return &Server{Server: httptest.NewTLSServer(h), h: h}
-}
-
 // Handler returns the test server's handler, for a server of the caller's own; call
 // Shutdown when done with it to end connections the handler holds.
 func Handler() interface {

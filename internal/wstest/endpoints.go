@@ -47,15 +47,11 @@ func init() {
 		"/script":         {scriptHandshake, (*handler).script},
 		"/smallwindow":    {smallWindowHandshake, (*handler).smallWindow},
 		"/restartable":    {nil, (*handler).restartable},
-		"/gated":          {nil, (*handler).echo}, // its handshake is handler.gated, echoing once released
 	}
 }
 
 // handshake answers an opening handshake as its endpoint says.
 func (h *handler) handshake(r *http.Request) websockettest.Handshake {
-	if r.URL.Path == "/gated" {
-		return h.gated(r)
-	}
 	if e := endpoints[r.URL.Path]; e.handshake != nil {
 		return e.handshake(r)
 	}

@@ -6,7 +6,7 @@
 // messages, raw frames and scripts). Each WebSocket endpoint is a behaviour of
 // the test kit websockettest (a func(*websockettest.Conn), with a Handshake of
 // its own where the opening handshake is special), served by one
-// websockettest.Handler; the plain HTTP endpoints (/record, /gate, /reject,
+// websockettest.Handler; the plain HTTP endpoints (/record, /reject,
 // /auth, /redirect) are served in front of it. Native tests run it
 // in-process; WASM tests reach it in a separate process started by
 // websockettest/cmd/wstestserver. Like the kit, it builds natively only.
@@ -58,7 +58,6 @@ type handler struct {
 	mux          *http.ServeMux
 	kit          *websockettest.Handler
 	records      *records
-	gates        *gates
 	restartables restartables  // the servers of /restartable (restartable.go)
 	done         chan struct{} // closed by Shutdown: ends every wait of a behaviour
 	shutdown     sync.Once
@@ -68,13 +67,11 @@ func newHandler() *handler {
 	h := &handler{
 		mux:     http.NewServeMux(),
 		records: newRecords(),
-		gates:   newGates(),
 		done:    make(chan struct{}),
 	}
 	h.kit = websockettest.NewHandler(h.serve)
 	h.kit.SetHandshake(h.handshake)
 	h.mux.HandleFunc("/record", h.records.serveRecord)
-	h.mux.HandleFunc("/gate", h.gateControl)
 	h.mux.HandleFunc("/reject", reject)
 	h.mux.HandleFunc("/auth", auth)
 	h.mux.HandleFunc("/redirect", redirect)

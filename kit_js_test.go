@@ -3,13 +3,12 @@
 package websocket
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
 	"strings"
-	"syscall/js"
 	"testing"
 	"time"
+
+	"github.com/browserws/websocket/internal/jsfetch"
 )
 
 // The command websockettest/cmd/wstestserver serves the kit's behaviours under
@@ -38,7 +37,7 @@ func TestKitEchoAndDropAll(t *testing.T) {
 	}
 
 	control := "http" + strings.TrimPrefix(strings.TrimSuffix(serverURL, "/"), "ws") + "/_control/dropall?tag=" + tag
-	status, body, err := httpPost(control)
+	status, body, err := jsfetch.Post(control)
 	if err != nil || status != 200 || !strings.Contains(body, "dropped 1 connection(s)") {
 		t.Fatalf("POST %s: status %d %q, %v; want 200 and 1 connection dropped", control, status, body, err)
 	}
@@ -62,42 +61,4 @@ func waitFor[T any](t *testing.T, ch <-chan T, what string, closed <-chan *Close
 	}
 	var zero T
 	return zero
-}
-
-// httpPost posts nothing to url with the runtime's fetch (Node's net/http in
-// Go does not use fetch) and returns the answer's status and text.
-func httpPost(url string) (int, string, error) {
-	type result struct {
-		status int
-		body   string
-		err    error
-	}
-	done := make(chan result, 1)
-	var onResp, onText, onErr js.Func
-	var st int
-	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		done <- result{err: errors.New(args[0].Call("toString").String())}
-		return nil
-	})
-	onText = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		done <- result{status: st, body: args[0].String()}
-		return nil
-	})
-	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		st = args[0].Get("status").Int()
-		args[0].Call("text").Call("then", onText, onErr)
-		return nil
-	})
-	init := js.Global().Get("Object").New()
-	init.Set("method", "POST")
-	js.Global().Call("fetch", url, init).Call("then", onResp, onErr)
-	select {
-	case r := <-done:
-		onResp.Release()
-		onText.Release()
-		onErr.Release()
-		return r.status, r.body, r.err
-	case <-time.After(30 * time.Second): // the functions stay, for a late answer
-		return 0, "", fmt.Errorf("no answer from %s within 30s", url)
-	}
 }

@@ -11,16 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/internal/jsfetch"
 )
 
 // In WASM the servers are behaviours of the command
-// websockettest/cmd/wstestserver: the kit's under /kit/ where it has them, and
-// two of internal/wstest's (also served there) where it has none: /silent (a
-// handshake never answered) and /restartable (a server of one's own that the
-// test takes down and brings back; the command's /_control/restart takes down
-// every connection on the port, those of the other packages' tests that share
-// it included, and comes back after a time rather than when the test says).
+// websockettest/cmd/wstestserver: the kit's, under /kit/, and its control
+// endpoints, scoped by a tag of the test's own (the command serves the
+// tests of every package at once).
 
 func echoURL(*testing.T) string { return srv("/kit/echo") }
 
@@ -37,46 +34,32 @@ func closeURL(_ *testing.T, code int, reason string) string {
 
 func refusingURL(*testing.T) string { return srv("/kit/refuse?status=503") }
 
-func silentURL(*testing.T) string { return srv("/silent") }
+// silentURL's handshake is answered after ten minutes: never, for a test.
+func silentURL(*testing.T) string { return srv("/kit/late?delay_ms=600000") }
 
 var names atomic.Int64
 
-// restartable is a server of its own that the test takes down and brings back
-// on the same port (internal/wstest's Restartable, driven through the
-// command's /restartable endpoint): down closes its listener and ends every
-// connection without a close frame, so that attempts are refused; up listens
-// again.
-type restartable struct{ name, base string }
+// restartable is an echo server that the test takes down and brings back:
+// the command's /kit/echo with a tag of the test's own, which
+// /_control/restart takes down (every connection with the tag ends without a
+// close frame; handshakes are refused with 503) until /_control/up.
+type restartable struct{ tag string }
 
 func newRestartable(t *testing.T) *restartable {
-	s := &restartable{name: fmt.Sprintf("%s-%d-%d", t.Name(), time.Now().UnixNano(), names.Add(1))}
-	s.base = s.do(t, "up")
-	t.Cleanup(func() { s.do(t, "down") })
+	s := &restartable{tag: fmt.Sprintf("restart-%d-%d", time.Now().UnixNano(), names.Add(1))}
+	t.Cleanup(func() { s.up(t) })
 	return s
 }
 
-func (s *restartable) echoURL() string   { return s.base + "/echo" }
-func (s *restartable) down(t *testing.T) { s.do(t, "down") }
-func (s *restartable) up(t *testing.T)   { s.do(t, "up") }
+func (s *restartable) echoURL() string   { return srv("/kit/echo?tag=" + s.tag) }
+func (s *restartable) down(t *testing.T) { s.control(t, "/_control/restart?down_ms=600000&tag="+s.tag) }
+func (s *restartable) up(t *testing.T)   { s.control(t, "/_control/up?tag="+s.tag) }
 
-// do asks the command to take s up or down, and returns its URL.
-func (s *restartable) do(t *testing.T, what string) string {
+// control posts to a control endpoint of the command.
+func (s *restartable) control(t *testing.T, pathQuery string) {
 	t.Helper()
-	var answer atomic.Value
-	ws, err := websocket.NewWithOptions(srv("/restartable?name="+s.name+"&do="+what), &websocket.Options{
-		OnMessage: func(e *websocket.MessageEvent) { answer.Store(e.Data) },
-	})
-	if err != nil {
-		t.Fatal(err)
+	u := "http" + strings.TrimPrefix(srv(pathQuery), "ws")
+	if status, body, err := jsfetch.Post(u); err != nil || status != 200 {
+		t.Fatalf("POST %s: status %d %q, %v", u, status, body, err)
 	}
-	select {
-	case <-ws.Done():
-	case <-time.After(wait):
-		t.Fatalf("restartable %s: no answer", what)
-	}
-	a, _ := answer.Load().(string)
-	if !strings.HasPrefix(a, "ws://") {
-		t.Fatalf("restartable %s: answer %q", what, a)
-	}
-	return a
 }

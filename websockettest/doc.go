@@ -114,10 +114,12 @@
 //
 // For tests compiled to WASM, which cannot listen, the command
 // websockettest/cmd/wstestserver serves the named behaviours on a local port
-// (/kit/echo, /kit/close, /kit/drop, /kit/reset, /kit/refuse, /kit/frame) and
-// prints its URL; POST /_control/dropall ends every open connection and
-// /_control/restart also refuses handshakes for a while, for reconnection
-// tests. NewHandler serves Conns the same way from a server of one's own.
+// (/kit/echo, /kit/close, /kit/drop, /kit/reset, /kit/refuse, /kit/frame,
+// /kit/late) and prints its URL; POST /_control/dropall ends the open
+// connections, /_control/restart also refuses their handshakes for a while
+// (or until /_control/up), each for every connection or those of a tag, for
+// reconnection tests. NewHandler serves Conns the same way from a server of
+// one's own.
 package websockettest
 
 import "context"

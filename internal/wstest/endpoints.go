@@ -21,33 +21,27 @@ type endpoint struct {
 }
 
 // endpoints are the WebSocket endpoints by path; each serve function is
-// documented where it is written. (init fills it: /restartable's servers
-// make handlers of their own, which route by it.)
-var endpoints map[string]endpoint
-
-func init() {
-	endpoints = map[string]endpoint{
-		"/echo":           {echoing, (*handler).echo},
-		"/close":          {nil, (*handler).closeWith},
-		"/drop":           {nil, (*handler).drop},
-		"/badutf8":        {nil, (*handler).badUTF8},
-		"/protocol":       {protocolHandshake, (*handler).protocol},
-		"/large":          {nil, (*handler).large},
-		"/greet":          {echoing, (*handler).greet},
-		"/flood":          {nil, (*handler).flood},
-		"/echoheaders":    {echoing, (*handler).echoHeaders},
-		"/requestheaders": {requestHeadersHandshake, (*handler).requestHeaders},
-		"/silent":         {silentHandshake, silent},
-		"/badaccept":      {badAcceptHandshake, answerCloseEmpty},
-		"/badext":         {badExtensionHandshake, answerCloseEmpty},
-		"/noclose":        {noCloseHandshake, noClose},
-		"/fragdrop":       {rawHandshake, fragDrop},
-		"/raw":            {rawEndpointHandshake, (*handler).raw},
-		"/late":           {lateHandshake, (*handler).late},
-		"/script":         {scriptHandshake, (*handler).script},
-		"/smallwindow":    {smallWindowHandshake, (*handler).smallWindow},
-		"/restartable":    {nil, (*handler).restartable},
-	}
+// documented where it is written.
+var endpoints = map[string]endpoint{
+	"/echo":           {echoing, (*handler).echo},
+	"/close":          {nil, (*handler).closeWith},
+	"/drop":           {nil, (*handler).drop},
+	"/badutf8":        {nil, (*handler).badUTF8},
+	"/protocol":       {protocolHandshake, (*handler).protocol},
+	"/large":          {nil, (*handler).large},
+	"/greet":          {echoing, (*handler).greet},
+	"/flood":          {nil, (*handler).flood},
+	"/echoheaders":    {echoing, (*handler).echoHeaders},
+	"/requestheaders": {requestHeadersHandshake, (*handler).requestHeaders},
+	"/silent":         {silentHandshake, silent},
+	"/badaccept":      {badAcceptHandshake, answerCloseEmpty},
+	"/badext":         {badExtensionHandshake, answerCloseEmpty},
+	"/noclose":        {noCloseHandshake, noClose},
+	"/fragdrop":       {rawHandshake, fragDrop},
+	"/raw":            {rawEndpointHandshake, (*handler).raw},
+	"/late":           {lateHandshake, (*handler).late},
+	"/script":         {scriptHandshake, (*handler).script},
+	"/smallwindow":    {smallWindowHandshake, (*handler).smallWindow},
 }
 
 // handshake answers an opening handshake as its endpoint says.

@@ -55,12 +55,11 @@ func (s *Server) WSURL() string { return "ws" + strings.TrimPrefix(s.URL, "http"
 // to kit, which answers each opening handshake and runs each connection's
 // behaviour as the endpoint table (endpoints.go) says.
 type handler struct {
-	mux          *http.ServeMux
-	kit          *websockettest.Handler
-	records      *records
-	restartables restartables  // the servers of /restartable (restartable.go)
-	done         chan struct{} // closed by Shutdown: ends every wait of a behaviour
-	shutdown     sync.Once
+	mux      *http.ServeMux
+	kit      *websockettest.Handler
+	records  *records
+	done     chan struct{} // closed by Shutdown: ends every wait of a behaviour
+	shutdown sync.Once
 }
 
 func newHandler() *handler {
@@ -84,12 +83,11 @@ func newHandler() *handler {
 // ServeHTTP serves one request of the test server.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// Shutdown ends every wait of the behaviours and every connection, takes the
-// restartable servers down, and waits for the behaviours to return.
+// Shutdown ends every wait of the behaviours and every connection, and waits
+// for the behaviours to return.
 func (h *handler) Shutdown() {
 	h.shutdown.Do(func() {
 		close(h.done)
-		h.restartables.closeAll()
 		h.kit.Close()
 	})
 }

@@ -21,29 +21,31 @@
 //	/kit/frame?hex=                 writes the hex-decoded bytes as they are
 //	                                right after the handshake (WriteRaw), then
 //	                                echoes
+//	/kit/late?delay_ms=             answers the opening handshake after
+//	                                delay_ms (Handshake.Delay; default 0), or
+//	                                never if the client gives up first, then
+//	                                echoes
 //
 // A /kit/ request whose query makes no sense is refused with 400, an unknown
 // behaviour with 404. Every other path is the test server of package
 // websocket's own tests (internal/wstest: /echo, /close, /raw, /script …).
 //
-// Two plain HTTP POSTs control the server, for reconnection tests (they answer
-// 200 with a line of text, and allow any origin):
+// Plain HTTP POSTs control the server, for reconnection tests (they answer
+// 200 with a line of text, and allow any origin). A tag is the value of the
+// query parameter tag in a handshake's URL; without tag, each acts on every
+// connection and handshake on the port:
 //
-//	/_control/dropall[?tag=]        ends every open WebSocket connection on the
-//	                                port, without a close frame (clients see
-//	                                1006); with tag, only those whose handshake
-//	                                URL had the query parameter tag with that
-//	                                value
-//	/_control/restart?down_ms=      drops all, then answers every opening
-//	                                handshake 503 for down_ms (default 500),
-//	                                then serves again
+//	/_control/dropall[?tag=]          ends the open WebSocket connections
+//	                                  without a close frame (clients see 1006)
+//	/_control/restart?down_ms=[&tag=] drops them, then answers their opening
+//	                                  handshakes 503 for down_ms (default 500),
+//	                                  then serves them again: a server that
+//	                                  restarts
+//	/_control/up[?tag=]               ends a restart now
 //
 // Test binaries that share the server (go test runs packages in parallel) end
-// each other's connections with a dropall without a tag, and with a restart
-// always: a test that restarts the server needs it to itself.
-//
-// The servers of internal/wstest's /restartable listen on ports of their own
-// and are driven by that endpoint; the control endpoints leave them alone.
+// each other's connections with a control that has no tag: a test tags its
+// URLs to restart a server of its own.
 package main
 
 import (
@@ -109,10 +111,10 @@ type server struct {
 	mux *http.ServeMux
 
 	mu        sync.Mutex
-	conns     map[net.Conn]string // the connections handlers took over (WebSockets), with their tags
-	upgrading map[net.Conn]string // the tags of the handshakes being answered
-	pruneAt   int                 // len(conns) at which closed ones are forgotten
-	downUntil time.Time           // /_control/restart: handshakes are refused until then
+	conns     map[net.Conn]string  // the connections handlers took over (WebSockets), with their tags
+	upgrading map[net.Conn]string  // the tags of the handshakes being answered
+	pruneAt   int                  // len(conns) at which closed ones are forgotten
+	downUntil map[string]time.Time // /_control/restart: handshakes with the tag ("": all) are refused until then
 }
 
 func newServer() *server {
@@ -122,6 +124,7 @@ func newServer() *server {
 		mux:       http.NewServeMux(),
 		conns:     map[net.Conn]string{},
 		upgrading: map[net.Conn]string{},
+		downUntil: map[string]time.Time{},
 	}
 	s.kit.SetHandshake(kitHandshake)
 	s.mux.Handle("/kit/", s.kit)
@@ -148,7 +151,7 @@ type connKey struct{}
 // ServeHTTP refuses opening handshakes while the server is restarting, and
 // routes every other request.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Upgrade") != "" && s.down() {
+	if r.Header.Get("Upgrade") != "" && s.down(r.URL.Query().Get("tag")) {
 		http.Error(w, "wstestserver: restarting (/_control/restart)", http.StatusServiceUnavailable)
 		return
 	}
@@ -165,10 +168,16 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-func (s *server) down() bool {
+// down reports whether handshakes with tag are refused now.
+func (s *server) down(tag string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return time.Now().Before(s.downUntil)
+	return s.downLocked(tag)
+}
+
+func (s *server) downLocked(tag string) bool {
+	now := time.Now()
+	return now.Before(s.downUntil[""]) || now.Before(s.downUntil[tag])
 }
 
 // connState records each connection a handler takes over (every WebSocket
@@ -183,7 +192,7 @@ func (s *server) connState(c net.Conn, state http.ConnState) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if time.Now().Before(s.downUntil) {
+	if s.downLocked(s.upgrading[c]) {
 		c.Close()
 		return
 	}
@@ -242,9 +251,15 @@ func (s *server) control(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "wstestserver: the control endpoints take POST", http.StatusMethodNotAllowed)
 		return
 	}
+	tag := r.URL.Query().Get("tag")
 	switch r.URL.Path {
 	case "/_control/dropall":
-		fmt.Fprintf(w, "dropped %d connection(s)\n", s.dropAll(r.URL.Query().Get("tag")))
+		fmt.Fprintf(w, "dropped %d connection(s)\n", s.dropAll(tag))
+	case "/_control/up":
+		s.mu.Lock()
+		delete(s.downUntil, tag)
+		s.mu.Unlock()
+		fmt.Fprintln(w, "serving")
 	case "/_control/restart":
 		down := defaultDown
 		if v := r.URL.Query().Get("down_ms"); v != "" {
@@ -256,11 +271,11 @@ func (s *server) control(w http.ResponseWriter, r *http.Request) {
 			down = time.Duration(ms) * time.Millisecond
 		}
 		s.mu.Lock()
-		s.downUntil = time.Now().Add(down)
+		s.downUntil[tag] = time.Now().Add(down)
 		s.mu.Unlock()
-		fmt.Fprintf(w, "dropped %d connection(s); refusing handshakes for %v\n", s.dropAll(""), down)
+		fmt.Fprintf(w, "dropped %d connection(s); refusing handshakes for %v\n", s.dropAll(tag), down)
 	default:
-		http.Error(w, "wstestserver: unknown control endpoint (dropall, restart)", http.StatusNotFound)
+		http.Error(w, "wstestserver: unknown control endpoint (dropall, restart, up)", http.StatusNotFound)
 	}
 }
 
@@ -278,7 +293,7 @@ type kitRequest struct {
 	code      int
 	reason    string
 	now       bool
-	after     time.Duration
+	after     time.Duration // drop, reset: after_ms; late: delay_ms
 	status    int
 	raw       []byte
 }
@@ -315,8 +330,12 @@ func parseKit(r *http.Request) (kitRequest, int, error) {
 		if k.raw, err = hex.DecodeString(q.Get("hex")); err != nil {
 			err = errors.New("hex must be bytes in hexadecimal")
 		}
+	case "late":
+		ms := 0
+		err = number("delay_ms", 0, 1<<30, &ms)
+		k.after = time.Duration(ms) * time.Millisecond
 	default:
-		return k, http.StatusNotFound, errors.New("no such behaviour (echo, close, drop, reset, refuse, frame)")
+		return k, http.StatusNotFound, errors.New("no such behaviour (echo, close, drop, reset, refuse, frame, late)")
 	}
 	if err != nil {
 		return k, http.StatusBadRequest, err
@@ -333,6 +352,8 @@ func kitHandshake(r *http.Request) websockettest.Handshake {
 		return websockettest.Handshake{Status: status, Body: "wstestserver: " + r.URL.Path + ": " + err.Error() + "\n"}
 	case k.behaviour == "refuse":
 		return websockettest.Handshake{Status: k.status, Body: "wstestserver: refused by /kit/refuse\n"}
+	case k.behaviour == "late":
+		return websockettest.Handshake{Delay: k.after}
 	}
 	return websockettest.Handshake{}
 }

@@ -253,3 +253,42 @@ func checkLeaks(t *testing.T) {
 		return strings.Contains(stack, "browserws/websocket") && !strings.Contains(stack, "testing.tRunner")
 	})
 }
+
+// A restart with a tag takes down only that tag's connections and handshakes,
+// until up; /kit/late answers the handshake late (or never, if the client
+// gives up first), then echoes.
+func TestTaggedRestartAndLate(t *testing.T) {
+	t.Run("", func(t *testing.T) {
+		_, ws, httpURL := start(t)
+		mine, other := dial(t, ws+"/kit/echo?tag=mine"), dial(t, ws+"/kit/echo?tag=other")
+		echoes(t, mine, "a")
+		echoes(t, other, "b")
+		// Down far longer than any wait: only up brings it back.
+		if got := post(t, httpURL+"/_control/restart?tag=mine&down_ms=600000"); !strings.Contains(got, "dropped 1 connection(s)") {
+			t.Errorf("restart?tag=mine answered %q, want it to say 1 connection", got)
+		}
+		closedWith(t, mine, 1006, "", false)
+		refusedWith(t, dial(t, ws+"/kit/echo?tag=mine"), http.StatusServiceUnavailable)
+		other.ws.Send("still open")
+		if got := next(t, other.messages, "echo"); got != "still open" {
+			t.Errorf("other tag during the restart: got %v, want still open", got)
+		}
+		echoes(t, dial(t, ws+"/kit/echo?tag=other"), "others are served")
+		post(t, httpURL+"/_control/up?tag=mine")
+		echoes(t, dial(t, ws+"/kit/echo?tag=mine"), "back")
+
+		echoes(t, dial(t, ws+"/kit/late?delay_ms=200"), "late")
+		refusedWith(t, dial(t, ws+"/kit/late?delay_ms=x"), 400)
+		// A handshake that is not answered in time: the client gives up
+		// while CONNECTING, without an open event.
+		never := dial(t, ws+"/kit/late?delay_ms=600000")
+		never.ws.Close()
+		closedWith(t, never, 1006, "", false)
+		select {
+		case <-never.open:
+			t.Error("/kit/late?delay_ms=600000: an open event")
+		default:
+		}
+	})
+	checkLeaks(t)
+}

@@ -3,9 +3,16 @@
 package websockettest_test
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/browserws/websocket"
 	"github.com/browserws/websocket/websockettest"
@@ -131,4 +138,48 @@ func TestRawAnswerSetsProtocolAndExtensions(t *testing.T) {
 		t.Errorf("the client got %.20q…, not the %d bytes sent", m, len(long))
 	}
 	c.noError(t)
+}
+
+// With NoCloseReply, Close after the client's close frame is the answer that
+// completes the handshake: the server closes TCP at once (RFC 6455 §7.1.1)
+// rather than waiting CloseTimeout for a close frame that already came. The
+// client here is raw and never closes TCP itself.
+func TestNoCloseReplyThenCloseEndsTCP(t *testing.T) {
+	srv := websockettest.NewServer(t)
+	srv.SetHandshake(func(*http.Request) websockettest.Handshake {
+		return websockettest.Handshake{NoCloseReply: true}
+	})
+	nc, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "ws://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	const key = "dGhlIHNhbXBsZSBub25jZQ=="
+	fmt.Fprintf(nc, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n", key)
+	br := bufio.NewReader(nc)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 101 || resp.Header.Get("Sec-WebSocket-Accept") != websockettest.AcceptKey(key) {
+		t.Fatalf("handshake: %v, %v", resp, err)
+	}
+	conn := srv.Accept(ctx(t))
+	nc.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x0b, 0xb8}) // a masked close frame, 3000 (mask 0)
+	var ce *websockettest.CloseError
+	if _, err := conn.Read(ctx(t)); !errors.As(err, &ce) || ce.Code != 3000 {
+		t.Fatalf("Read = %v, want the client's close 3000", err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- conn.Close(1000, "") }()
+	// Half of CloseTimeout: far more than closing TCP takes, and less than
+	// the wait a Close that did not see the client's close frame would make.
+	nc.SetReadDeadline(time.Now().Add(websockettest.CloseTimeout / 2))
+	got, err := io.ReadAll(br)
+	if err != nil {
+		t.Fatalf("after the server's close frame %x: %v, want the end of TCP", got, err)
+	}
+	if want := []byte{0x88, 0x02, 0x03, 0xe8}; !bytes.Equal(got, want) {
+		t.Errorf("the server sent %x, want its close frame %x", got, want)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close = %v", err)
+	}
 }

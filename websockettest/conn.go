@@ -105,10 +105,11 @@ type ProtocolError struct {
 func (e *ProtocolError) Error() string { return "the client broke the protocol: " + e.Msg }
 
 var (
-	errDropped      = errors.New("the test dropped the connection (Drop)")
-	errReset        = errors.New("the test reset the connection (Reset)")
-	errServerClosed = errors.New("the server closed (Server.Close)")
-	errCloseTimeout = errors.New("no close frame from the client within CloseTimeout of the server's (Close)")
+	errDropped       = errors.New("the test dropped the connection (Drop)")
+	errReset         = errors.New("the test reset the connection (Reset)")
+	errServerClosed  = errors.New("the server closed (Server.Close)")
+	errHandshakeDone = errors.New("the closing handshake completed")
+	errCloseTimeout  = errors.New("no close frame from the client within CloseTimeout of the server's (Close)")
 )
 
 // Conn is the server side of one WebSocket connection. The server reads the
@@ -308,8 +309,10 @@ func (c *Conn) Ping(ctx context.Context, payload []byte) error {
 // Close starts the closing handshake: it resumes reading if it was stopped,
 // sends a close frame with code and reason (code 1005 sends a close frame
 // without a code, any other code is sent as it is), waits up to CloseTimeout
-// for the client's close frame, and closes TCP. It returns nil when the
-// client answered with a close frame, else how the connection ended.
+// for the client's close frame, and closes TCP. After a client's close frame
+// that Handshake.NoCloseReply left unanswered, the close frame is the answer:
+// Close closes TCP at once. It returns nil when the client sent a close frame,
+// else how the connection ended.
 func (c *Conn) Close(code int, reason string) error {
 	select {
 	case <-c.done:
@@ -319,6 +322,12 @@ func (c *Conn) Close(code int, reason string) error {
 	c.ResumeReading()
 	if err := c.WriteFrame(Frame{Fin: true, Opcode: OpClose, Payload: closePayload(code, reason)}); err != nil {
 		return err
+	}
+	c.mu.Lock()
+	answered := c.closed != nil // the client's close frame came first (NoCloseReply)
+	c.mu.Unlock()
+	if answered {
+		c.end(errHandshakeDone)
 	}
 	timer := time.NewTimer(CloseTimeout)
 	defer timer.Stop()
@@ -504,7 +513,7 @@ func (c *Conn) readLoop() {
 		ce.Err = c.endedBy
 	}
 	c.mu.Unlock()
-	c.end(errors.New("the closing handshake completed")) // the server closes TCP first (RFC 6455 7.1.1)
+	c.end(errHandshakeDone) // the server closes TCP first (RFC 6455 7.1.1)
 	c.mu.Lock()
 	c.ended = ce
 	c.broadcast()

@@ -68,9 +68,10 @@ type Handshake struct {
 	// unanswered: no close frame goes back and TCP stays open, what the
 	// client sends after it is read and ignored (pings too), and Read
 	// returns the client's *CloseError as soon as its close frame has come.
-	// The test then ends the connection as it likes: a close frame of its
-	// own (WriteRaw or WriteFrame), Drop, Reset, CloseWrite, or WaitClosed
-	// until the client ends TCP. A close frame that answers one the server
+	// The test then ends the connection as it likes: Close (its close frame
+	// completes the handshake, and TCP closes at once), a close frame written
+	// with WriteRaw or WriteFrame (TCP stays open), Drop, Reset, CloseWrite,
+	// or WaitClosed until the client ends TCP. A close frame that answers one the server
 	// sent with Close or WriteFrame completes the closing handshake as usual.
 	NoCloseReply bool
 

@@ -56,7 +56,9 @@ type Event struct {
 	// (its Target) as the event was dispatched, as a JavaScript test reads
 	// ws.readyState in a listener; in a browser, OPEN for "open" and messages
 	// (none is dispatched once the socket is CLOSING), CLOSED for "error" and
-	// "close". It is not part of the text form.
+	// "close". An "error" or "close" of a *reconnecting.WebSocket's attempt
+	// that failed before it made a connection has no Target: it reads CLOSED,
+	// the state of an attempt that ended. It is not part of the text form.
 	ReadyState websocket.ReadyState
 }
 
@@ -169,8 +171,11 @@ func (r *Recorder) setDone(done <-chan struct{}) {
 // newEvent is the part of an Event every type has.
 func newEvent(e *websocket.Event) Event {
 	ev := Event{Type: e.Type, TimeStamp: e.TimeStamp, Err: e.Err}
-	if e.Target != nil {
+	switch {
+	case e.Target != nil:
 		ev.ReadyState = e.Target.ReadyState()
+	case e.Type == websocket.TypeError || e.Type == websocket.TypeClose:
+		ev.ReadyState = websocket.Closed // an attempt that made no connection
 	}
 	return ev
 }

@@ -470,3 +470,20 @@ func TestRecorderReadyState(t *testing.T) {
 		t.Errorf("events and their readyState (-want +got):\n%s", diff)
 	}
 }
+
+// A reconnecting socket's attempt that fails before it makes a connection
+// dispatches "error" and "close" with no Target: they read CLOSED.
+func TestRecorderReadyStateWithoutConnection(t *testing.T) {
+	o := &reconnecting.Options{MaxRetries: 1, URLProvider: func(context.Context) (string, error) {
+		return "", errors.New("no URL today")
+	}}
+	_, rec := websockettest.DialReconnecting(t, "ws://127.0.0.1:1/", o)
+	if _, err := rec.WaitFor(recCtx(t), websocket.TypeClose); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range rec.Events() {
+		if e.ReadyState != websocket.Closed {
+			t.Errorf("%s: ReadyState %v, want CLOSED", e, e.ReadyState)
+		}
+	}
+}

@@ -5,6 +5,7 @@ package websocket_test
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -17,6 +18,12 @@ import (
 // order, compressed or not.
 func TestEchoUnderTLSWithHTTPClient(t *testing.T) {
 	srv := websockettest.NewTLSServer(t, websockettest.Echo)
+	srv.SetHandshake(func(r *http.Request) websockettest.Handshake {
+		if r.URL.Query().Get("compress") == "0" {
+			return websockettest.Handshake{}
+		}
+		return websockettest.Handshake{Extensions: "permessage-deflate"} // the client offers it
+	})
 	for _, query := range []string{"?compress=0", ""} {
 		const n, size = 50, 64 << 10
 		got := make(chan []byte, n)
@@ -25,10 +32,9 @@ func TestEchoUnderTLSWithHTTPClient(t *testing.T) {
 		var ws *websocket.WebSocket
 		made := make(chan struct{})
 		ws, err := websocket.NewWithOptions(srv.URL+"/echo"+query, &websocket.Options{
-			HTTPClient:         srv.Client(),
-			DisableCompression: query == "?compress=0",
-			OnMessage:          func(e *websocket.MessageEvent) { got <- e.Data.([]byte) },
-			OnClose:            func(e *websocket.CloseEvent) { closed <- e },
+			HTTPClient: srv.Client(),
+			OnMessage:  func(e *websocket.MessageEvent) { got <- e.Data.([]byte) },
+			OnClose:    func(e *websocket.CloseEvent) { closed <- e },
 			OnOpen: func(*websocket.Event) {
 				<-made
 				ws.SetBinaryType(websocket.BinaryTypeArrayBuffer)
@@ -53,6 +59,9 @@ func TestEchoUnderTLSWithHTTPClient(t *testing.T) {
 			case <-time.After(30 * time.Second):
 				t.Fatalf("%q: no echo %d", query, i)
 			}
+		}
+		if got, want := ws.Extensions(), map[string]string{"": "permessage-deflate"}[query]; got != want {
+			t.Errorf("%q: Extensions() = %q, want %q", query, got, want)
 		}
 		ws.CloseWithCode(1000, "")
 		select {

@@ -4,7 +4,6 @@ package websocket_test
 
 import (
 	"bytes"
-	"compress/flate"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,27 +12,6 @@ import (
 	"github.com/browserws/websocket"
 	"github.com/browserws/websocket/websockettest"
 )
-
-// deflater compresses the messages of a kit server (which compresses nothing
-// itself) as RFC 7692 says, with context takeover: one compressor for every
-// message, each flushed and without the final 0x00 0x00 0xff 0xff.
-type deflater struct {
-	buf bytes.Buffer
-	fw  *flate.Writer
-}
-
-func newDeflater() *deflater {
-	d := &deflater{}
-	d.fw, _ = flate.NewWriter(&d.buf, flate.BestSpeed)
-	return d
-}
-
-func (d *deflater) compress(p []byte) []byte {
-	d.buf.Reset()
-	d.fw.Write(p)
-	d.fw.Flush()
-	return bytes.Clone(bytes.TrimSuffix(d.buf.Bytes(), []byte{0, 0, 0xff, 0xff}))
-}
 
 // Messages whose size the frame does not say (compressed, or fragmented) arrive
 // whole whatever the size of the one before them (readUnsized starts in a buffer
@@ -49,7 +27,6 @@ func TestUnsizedMessagesWhole(t *testing.T) {
 		return b
 	}
 	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
-		d := newDeflater()
 		for i := range sizes {
 			m := msg(i)
 			var err error
@@ -59,9 +36,7 @@ func TestUnsizedMessagesWhole(t *testing.T) {
 				if err = c.WriteFrame(websockettest.Frame{Opcode: websockettest.OpBinary, Payload: m[:len(m)/2]}); err == nil {
 					err = c.WriteFrame(websockettest.Frame{Fin: true, Opcode: websockettest.OpContinuation, Payload: m[len(m)/2:]})
 				}
-			case len(m) >= 128: // compressed from coder/websocket's threshold up, as it did
-				err = c.WriteFrame(websockettest.Frame{Fin: true, RSV1: true, Opcode: websockettest.OpBinary, Payload: d.compress(m)})
-			default:
+			default: // compressed from 128 bytes up (CompressThreshold), with context takeover
 				err = c.SendBinary(m)
 			}
 			if err != nil {
@@ -71,7 +46,7 @@ func TestUnsizedMessagesWhole(t *testing.T) {
 		<-c.Done() // until the client closes
 	})
 	srv.SetHandshake(func(*http.Request) websockettest.Handshake {
-		return websockettest.Handshake{Extensions: "permessage-deflate"}
+		return websockettest.Handshake{Extensions: "permessage-deflate", CompressThreshold: 128}
 	})
 	var bad []string
 	n := 0

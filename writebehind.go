@@ -174,10 +174,9 @@ func (c *writeBehindConn) flush() {
 // what it holds after close(2)). So when at most closeFlushMax bytes wait, Close
 // lets the flusher finish, for closeFlushWait at most; a larger backlog (a peer
 // that stopped reading) is dropped at once.
-const (
-	closeFlushMax  = 256 << 10
-	closeFlushWait = time.Second
-)
+const closeFlushMax = 256 << 10
+
+var closeFlushWait = time.Second // a variable for tests
 
 // Close closes the connection, after a short flush (above); a flusher still
 // writing then fails and ends.

@@ -75,6 +75,9 @@ func (w *gateWriter) Close() error {
 // Close while the flusher is writing: what was written before Close (a close
 // frame behind a pong, say) still leaves before the connection closes.
 func TestWriteBehindCloseFlushesBacklog(t *testing.T) {
+	old := closeFlushWait
+	closeFlushWait = time.Hour // the release below must come first, however slow the machine
+	defer func() { closeFlushWait = old }()
 	w := &gateWriter{release: make(chan struct{})}
 	c := newWriteBehind(w)
 	c.enable(func(int) {})

@@ -12,10 +12,11 @@ import (
 )
 
 // startTestServer runs the shared test server in this process: the endpoints
-// of internal/wstest, as websockettest/cmd/wstestserver serves them to WASM
-// runs, and, for native runs only, /kit/sink: a server of the public test kit
-// that reads and drops every message and never sends one, for the internal
-// tests of bufferedAmount (buffered_test.go), which cannot import the kit.
+// of internal/wstest, and /kit/sink (a kit server that reads and drops every
+// message and never sends one, for the internal tests of bufferedAmount in
+// buffered_test.go, which cannot import the kit), as
+// websockettest/cmd/wstestserver serves them (to WASM runs, or to a native
+// run given its URL in BROWSERWS_TEST_SERVER).
 func startTestServer() (url string, stop func(), err error) {
 	own := wstest.Handler()
 	sink := websockettest.NewHandler(func(c *websockettest.Conn) {

@@ -114,8 +114,8 @@
 //
 // For tests compiled to WASM, which cannot listen, the command
 // websockettest/cmd/wstestserver serves the named behaviours on a local port
-// (/kit/echo, /kit/close, /kit/drop, /kit/reset, /kit/refuse, /kit/frame,
-// /kit/late) and prints its URL; POST /_control/dropall ends the open
+// (/kit/echo, /kit/sink, /kit/close, /kit/drop, /kit/reset, /kit/refuse,
+// /kit/frame, /kit/late) and prints its URL; POST /_control/dropall ends the open
 // connections, /_control/restart also refuses their handshakes for a while
 // (or until /_control/up), each for every connection or those of a tag, for
 // reconnection tests. NewHandler serves Conns the same way from a server of

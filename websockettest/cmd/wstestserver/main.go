@@ -21,6 +21,8 @@
 //	/kit/frame?hex=                 writes the hex-decoded bytes as they are
 //	                                right after the handshake (WriteRaw), then
 //	                                echoes
+//	/kit/sink                       reads and drops every message, sends
+//	                                none
 //	/kit/late?delay_ms=             answers the opening handshake after
 //	                                delay_ms (Handshake.Delay; default 0), or
 //	                                never if the client gives up first, then
@@ -317,7 +319,7 @@ func parseKit(r *http.Request) (kitRequest, int, error) {
 	}
 	var err error
 	switch k.behaviour {
-	case "echo":
+	case "echo", "sink":
 	case "close":
 		err = number("code", 0, 65535, &k.code)
 	case "drop", "reset":
@@ -335,7 +337,7 @@ func parseKit(r *http.Request) (kitRequest, int, error) {
 		err = number("delay_ms", 0, 1<<30, &ms)
 		k.after = time.Duration(ms) * time.Millisecond
 	default:
-		return k, http.StatusNotFound, errors.New("no such behaviour (echo, close, drop, reset, refuse, frame, late)")
+		return k, http.StatusNotFound, errors.New("no such behaviour (echo, sink, close, drop, reset, refuse, frame, late)")
 	}
 	if err != nil {
 		return k, http.StatusBadRequest, err
@@ -386,6 +388,12 @@ func serveKit(c *websockettest.Conn) {
 			return
 		}
 		websockettest.Echo(c)
+	case "sink":
+		for {
+			if _, err := c.Read(context.Background()); err != nil {
+				return
+			}
+		}
 	default:
 		websockettest.Echo(c)
 	}

@@ -123,6 +123,19 @@ func TestKit(t *testing.T) {
 
 		echoes(t, dial(t, ws+"/kit/echo"), "hello")
 
+		// The sink takes messages and sends none: the client's close gets
+		// the answer, after everything it sent.
+		sink := dial(t, ws+"/kit/sink")
+		next(t, sink.open, "open event")
+		sink.ws.Send("dropped")
+		sink.ws.CloseWithCode(4003, "")
+		closedWith(t, sink, 4003, "", true)
+		select {
+		case m := <-sink.messages:
+			t.Errorf("/kit/sink sent %v", m)
+		default:
+		}
+
 		c := dial(t, ws+"/kit/close?code=4001&reason=bye")
 		next(t, c.open, "open event")
 		c.ws.Send("first")

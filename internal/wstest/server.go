@@ -51,9 +51,10 @@ func (s *Server) Close() {
 // WSURL returns the server's base URL with the ws scheme.
 func (s *Server) WSURL() string { return "ws" + strings.TrimPrefix(s.URL, "http") }
 
-// handler routes the plain HTTP endpoints, and the paths of the endpoint
-// table to kit (any other path is not found), which answers each opening handshake and runs each connection's
-// behaviour as the endpoint table (endpoints.go) says.
+// handler routes the plain HTTP endpoints through mux, and the paths of the
+// endpoint table (endpoints.go) to kit, which answers each opening handshake
+// and runs each connection's behaviour as the table says; any other path is
+// not found.
 type handler struct {
 	mux      *http.ServeMux
 	kit      *websockettest.Handler

@@ -19,19 +19,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// ownGoroutine reports whether a goroutine's stack is the package's (not its tests').
-func ownGoroutine(g string) bool {
-	return strings.Contains(g, "browserws/websocket.(*") && !strings.Contains(g, "_test.go")
-}
-
 // leaked lists the goroutines of this package (not its tests) still running.
-func leaked() []string { return leakcheck.Running(ownGoroutine) }
+func leaked() []string { return leakcheck.Running(leakcheck.Websocket) }
 
 // checkNoLeak fails t if goroutines of the package outlive the test by 5s.
-func checkNoLeak(t *testing.T) {
-	t.Helper()
-	leakcheck.Check(t, "of the package", ownGoroutine)
-}
+func checkNoLeak(t *testing.T) { t.Helper(); leakcheck.CheckWebsocket(t) }
 
 // within fails t unless ch is closed within a generous bound.
 func within(t *testing.T, ch <-chan struct{}, what string) {

@@ -8,7 +8,6 @@ package websocket_test
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,18 +20,8 @@ import (
 // traceWait bounds the wait for a socket's close event.
 const traceWait = 30 * time.Second
 
-// ownGoroutine reports whether a goroutine's stack is package websocket's (not
-// its tests', nor the kit's: "websockettest.(*" does not contain
-// "websocket.(*").
-func ownGoroutine(g string) bool {
-	return strings.Contains(g, "browserws/websocket.(*") && !strings.Contains(g, "_test.go")
-}
-
 // checkNoLeak fails t if goroutines of the package outlive the test by 5 s.
-func checkNoLeak(t *testing.T) {
-	t.Helper()
-	leakcheck.Check(t, "of the package", ownGoroutine)
-}
+func checkNoLeak(t *testing.T) { t.Helper(); leakcheck.CheckWebsocket(t) }
 
 // dialTrace dials url through the kit's recorder, with o's handlers (o may be
 // nil) wrapped so that the readyState at each event is noted too: the one-line

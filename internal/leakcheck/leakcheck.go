@@ -40,3 +40,17 @@ func Check(t testing.TB, what string, ours func(stack string) bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Websocket reports whether a goroutine's stack is package websocket's, not
+// its tests' (nor the test kit's: "websockettest.(*" does not contain
+// "websocket.(*").
+func Websocket(stack string) bool {
+	return strings.Contains(stack, "browserws/websocket.(*") && !strings.Contains(stack, "_test.go")
+}
+
+// CheckWebsocket fails t if goroutines of package websocket outlive the test
+// by 5 s.
+func CheckWebsocket(t testing.TB) {
+	t.Helper()
+	Check(t, "of the package", Websocket)
+}

@@ -130,14 +130,7 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 					b[i] = 0 // the caller's to reuse once Send has returned
 				}
 			}
-			select {
-			case got := <-result:
-				if got != "" {
-					t.Fatal(got)
-				}
-			case <-time.After(60 * time.Second):
-				t.Fatal("the server had not read every message after 60 s")
-			}
+			verdict(t, result)
 			within(t, ws.Done(), "close")
 		})
 	}
@@ -152,7 +145,7 @@ func TestOwnFramesArriveWhole(t *testing.T) {
 func TestOwnFramesCompress(t *testing.T) {
 	msg := bytes.Repeat([]byte("all work and no play makes jack a dull boy "), 1600)[:64<<10]
 	const times = 20
-	got := make(chan error, 1)
+	result := make(chan string, 1)
 	srv := websockettest.NewServer(t, func(c *websockettest.Conn) {
 		for i := range times {
 			m, err := c.Read(context.Background())
@@ -160,11 +153,11 @@ func TestOwnFramesCompress(t *testing.T) {
 				err = fmt.Errorf("message %d differs (%d bytes)", i, len(m.Data))
 			}
 			if err != nil {
-				got <- err
+				result <- err.Error()
 				return
 			}
 		}
-		got <- nil
+		result <- ""
 		c.Close(1000, "")
 	})
 	answerExtensions(srv, deflateTakeover)
@@ -176,14 +169,7 @@ func TestOwnFramesCompress(t *testing.T) {
 	for range times {
 		ws.Send(msg)
 	}
-	select {
-	case err := <-got:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("the server had not read every message after 60 s")
-	}
+	verdict(t, result)
 	within(t, ws.Done(), "close")
 	conns := proxy.Conns()
 	if len(conns) != 1 {
@@ -243,14 +229,7 @@ func TestCompressedMessagesShareOneWindow(t *testing.T) {
 	for _, m := range msgs {
 		ws.Send(m)
 	}
-	select {
-	case got := <-result:
-		if got != "" {
-			t.Fatal(got)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("the server had not read every message after 60 s")
-	}
+	verdict(t, result)
 	within(t, ws.Done(), "close")
 	compressed := 0
 	for _, c := range proxy.Conns() {
@@ -277,4 +256,18 @@ func openTo(t *testing.T, url string, o websocket.Options) *websocket.WebSocket 
 	within(t, opened, "open")
 	t.Cleanup(func() { ws.Close(); <-ws.Done() })
 	return ws
+}
+
+// verdict waits for what the server found of the client's messages: "" when
+// every one was right, else what was wrong.
+func verdict(t *testing.T, result <-chan string) {
+	t.Helper()
+	select {
+	case got := <-result:
+		if got != "" {
+			t.Fatal(got)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the server had not read every message after 60 s")
+	}
 }

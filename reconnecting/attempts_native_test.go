@@ -5,8 +5,6 @@ package reconnecting_test
 import (
 	"net"
 	"testing"
-
-	"github.com/browserws/websocket/reconnecting"
 )
 
 // A port where nothing listens refuses the TCP connection itself (the other
@@ -20,17 +18,5 @@ func TestMaxRetriesOnAClosedPort(t *testing.T) {
 	}
 	url := "ws://" + ln.Addr().String() + "/"
 	ln.Close()
-	fc := newFakeClock()
-	rws, rec := dial(t, url, fc.opts(reconnecting.Options{MaxRetries: 1}))
-	for i := 0; i < 2; i++ { // the first connection, then 1 retry
-		expect(t, rec, "error")
-		expect(t, rec, "close", 1006, false)
-		if i < 1 {
-			fc.next(t, reconnecting.BackoffTimer).fire(t)
-		}
-	}
-	finished(t, rws, rec)
-	if n := rws.RetryCount(); n != 1 || fc.pending(reconnecting.BackoffTimer) != 0 {
-		t.Fatalf("RetryCount() = %d, %d more back-off(s); want 1, 0", n, fc.pending(reconnecting.BackoffTimer))
-	}
+	checkMaxRetries(t, url, 1)
 }

@@ -117,19 +117,25 @@ func TestCloseDuringAttempt(t *testing.T) {
 }
 
 // MaxRetries failed attempts in a row close Done.
-func TestMaxRetries(t *testing.T) {
+func TestMaxRetries(t *testing.T) { checkMaxRetries(t, refusingURL(t), 2) }
+
+// checkMaxRetries dials url, where every attempt fails, with MaxRetries
+// retries: each attempt gives "error" and "close" 1006, the retries follow
+// their back-offs, and then Done is closed.
+func checkMaxRetries(t *testing.T, url string, retries int) {
+	t.Helper()
 	fc := newFakeClock()
-	rws, rec := dial(t, refusingURL(t), fc.opts(reconnecting.Options{MaxRetries: 2}))
-	for i := 0; i < 3; i++ { // the first connection, then 2 retries
+	rws, rec := dial(t, url, fc.opts(reconnecting.Options{MaxRetries: retries}))
+	for i := 0; i <= retries; i++ { // the first connection, then the retries
 		expect(t, rec, "error")
 		expect(t, rec, "close", 1006, false)
-		if i < 2 {
+		if i < retries {
 			fc.next(t, reconnecting.BackoffTimer).fire(t)
 		}
 	}
 	finished(t, rws, rec)
-	if n := rws.RetryCount(); n != 2 || fc.pending(reconnecting.BackoffTimer) != 0 {
-		t.Fatalf("RetryCount() = %d, %d more back-off(s); want 2, 0", n, fc.pending(reconnecting.BackoffTimer))
+	if n := rws.RetryCount(); n != retries || fc.pending(reconnecting.BackoffTimer) != 0 {
+		t.Fatalf("RetryCount() = %d, %d more back-off(s); want %d, 0", n, fc.pending(reconnecting.BackoffTimer), retries)
 	}
 }
 

@@ -19,6 +19,13 @@ import (
 // as it is. Message.Compressed tells how the client sent each message.
 func TestServerCompresses(t *testing.T) {
 	long := strings.Repeat("compress me, the server said; ", 400) // 12 KB, far over a 512-byte window
+	// varied repeats nothing within itself: sent twice, the second refers to
+	// the first only with context takeover.
+	varied := make([]byte, 2000)
+	for i, x := 0, uint32(1); i < len(varied); i++ {
+		x = x*1664525 + 1013904223
+		varied[i] = 'a' + byte(x>>24)%26
+	}
 	for _, ext := range []string{
 		"permessage-deflate",
 		"permessage-deflate; server_no_context_takeover",
@@ -35,12 +42,20 @@ func TestServerCompresses(t *testing.T) {
 			pc := p.Accept(ctx(t))
 			next(t, c.open, "open event")
 
-			conn.SendText(long)
-			conn.SendText(long) // with context takeover, mostly a reference to the first
-			conn.SendBinary([]byte(long))
-			conn.SendText("")
-			conn.WriteFrame(websockettest.Frame{Fin: true, Opcode: websockettest.OpText, Payload: []byte("as it is")})
-			want := []any{long, long, []byte(long), "", "as it is"}
+			for _, err := range []error{
+				conn.SendText(long),
+				conn.SendText(long), // with context takeover, mostly a reference to the first
+				conn.SendBinary([]byte(long)),
+				conn.SendText(""),
+				conn.WriteFrame(websockettest.Frame{Fin: true, Opcode: websockettest.OpText, Payload: []byte("as it is")}),
+				conn.SendText(string(varied)),
+				conn.SendText(string(varied)),
+			} {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := []any{long, long, []byte(long), "", "as it is", string(varied), string(varied)}
 			for i, w := range want {
 				got := next(t, c.messages, "message")
 				if b, ok := w.([]byte); ok {
@@ -51,16 +66,30 @@ func TestServerCompresses(t *testing.T) {
 					t.Errorf("message %d: %.40q…, want %.40q…", i, got, w)
 				}
 			}
-			for i, op := range []byte{websockettest.OpText, websockettest.OpText, websockettest.OpBinary, websockettest.OpText, websockettest.OpText} {
+			var sizes []int
+			for i, op := range []byte{websockettest.OpText, websockettest.OpText, websockettest.OpBinary, websockettest.OpText, websockettest.OpText, websockettest.OpText, websockettest.OpText} {
 				f, err := pc.WaitFrame(ctx(t), websockettest.ToClient, op)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if compressed := i < 4; f.Frame.RSV1 != compressed {
+				sizes = append(sizes, len(f.Frame.Payload))
+				if compressed := i != 4; f.Frame.RSV1 != compressed {
 					t.Errorf("frame %d (%v): RSV1 %v, want %v", i, f, f.Frame.RSV1, compressed)
 				}
 				if i < 3 && len(f.Frame.Payload) >= len(long)/4 {
 					t.Errorf("frame %d: %d bytes for %d: not compressed much", i, len(f.Frame.Payload), len(long))
+				}
+			}
+			// varied twice: the second refers to the first with context
+			// takeover, and compresses alone without it.
+			switch ext {
+			case "permessage-deflate":
+				if sizes[6] >= sizes[5]/4 {
+					t.Errorf("context takeover: the repeated message took %d bytes, the first %d", sizes[6], sizes[5])
+				}
+			case "permessage-deflate; server_no_context_takeover":
+				if sizes[6] != sizes[5] {
+					t.Errorf("no context takeover: the repeated message took %d bytes, the first %d", sizes[6], sizes[5])
 				}
 			}
 

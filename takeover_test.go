@@ -66,18 +66,6 @@ func armed(ws *WebSocket) bool {
 	return ws.guard.armed
 }
 
-// waitFor fails t unless cond becomes true within a generous bound.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 30 s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 func TestTakeoverHandsOverBlockedListener(t *testing.T) {
 	// A "reader" delivers a message whose listener blocks: reading is handed over;
 	// what the new reader delivers meanwhile waits, and is dispatched in order by
@@ -164,7 +152,7 @@ func TestTakeoverIdleSocketArmsNoTimer(t *testing.T) {
 		ws.deliver(item{kind: itemMessage, text: true, data: benchMessage})
 	}
 	// Not "armed now": on a loaded machine the timer may already have fired.
-	waitFor(t, "the timer fired and left unarmed once quiet", func() bool {
+	eventually(t, "the timer fired and left unarmed once quiet", func() bool {
 		return ws.guard.fired.Load() > 0 && !armed(ws)
 	})
 	n := ws.guard.fired.Load()
@@ -190,7 +178,7 @@ func TestTakeoverNoHandOverAfterUnwatch(t *testing.T) {
 		ws.guard.watch()
 		done := make(chan bool)
 		go func() { done <- ws.deliver(item{kind: itemMessage, text: true, data: benchMessage}) }()
-		waitFor(t, "the timer armed", func() bool { return armed(ws) })
+		eventually(t, "the timer armed", func() bool { return armed(ws) })
 		// From well before the firing to after it: 10 ms to 29.5 ms.
 		time.Sleep(10*time.Millisecond + time.Duration(i)*500*time.Microsecond)
 		ws.guard.unwatch()

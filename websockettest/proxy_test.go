@@ -201,12 +201,7 @@ func TestProxyKeepExtensions(t *testing.T) {
 // Drop: the client sees 1006, not clean; the server sees its connection end
 // without a close frame.
 func TestProxyDrop(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	p := websockettest.NewProxy(t, srv.URL)
-	c := dial(t, p.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	pc := p.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn, pc := proxied(t)
 
 	pc.Drop()
 	if e := next(t, c.closed, "close event"); e.Code != 1006 || e.WasClean {
@@ -230,12 +225,7 @@ func TestProxyDrop(t *testing.T) {
 
 // Reset: a TCP reset to both sides.
 func TestProxyReset(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	p := websockettest.NewProxy(t, srv.URL)
-	c := dial(t, p.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	pc := p.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn, pc := proxied(t)
 
 	pc.Reset()
 	if e := next(t, c.closed, "close event"); e.Code != 1006 || e.WasClean {
@@ -253,12 +243,7 @@ func TestProxyReset(t *testing.T) {
 // Pause holds a direction: nothing of it is forwarded until Resume, which
 // delivers everything in order; the other direction still flows.
 func TestProxyPauseResume(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	p := websockettest.NewProxy(t, srv.URL)
-	c := dial(t, p.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	pc := p.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn, pc := proxied(t)
 
 	pc.Pause(websockettest.ToClient)
 	for i := 1; i <= 3; i++ {
@@ -388,12 +373,7 @@ func TestProxyInjectPing(t *testing.T) {
 // Hold keeps the server's close frame from the client until Resume: the
 // client stays OPEN meanwhile, then closes cleanly.
 func TestProxyHoldClose(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	p := websockettest.NewProxy(t, srv.URL)
-	c := dial(t, p.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	pc := p.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn, pc := proxied(t)
 	pc.Hold(websockettest.ToClient, func(f websockettest.Frame) bool { return f.Opcode == websockettest.OpClose })
 
 	closed := make(chan error, 1)
@@ -570,4 +550,18 @@ func TestProxyNoLeakAfterCleanup(t *testing.T) {
 	leakcheck.Check(t, "of the kit or the client", func(stack string) bool {
 		return strings.Contains(stack, "browserws/websocket") && !strings.Contains(stack, "testing.tRunner")
 	})
+}
+
+// proxied connects a client through a proxy to a server the test drives, and
+// returns the client, the server's side and the proxied connection once the
+// client is open.
+func proxied(t *testing.T) (*client, *websockettest.Conn, *websockettest.ProxyConn) {
+	t.Helper()
+	srv := websockettest.NewServer(t)
+	p := websockettest.NewProxy(t, srv.URL)
+	c := dial(t, p.URL, websocket.Options{})
+	conn := srv.Accept(ctx(t))
+	pc := p.Accept(ctx(t))
+	next(t, c.open, "open event")
+	return c, conn, pc
 }

@@ -79,10 +79,7 @@ func TestNoCloseReplyAfterServerClose(t *testing.T) {
 // stream end without a close frame, closes TCP too, and the connection ends.
 // FrameCounts counts what the client sent by opcode.
 func TestCloseWriteAndFrameCounts(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn := connected(t)
 	c.ws.Send("one")
 	c.ws.Send([]byte("two"))
 	for range 2 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/browserws/websocket"
+	"github.com/browserws/websocket/websockettest"
 )
 
 // wait bounds every wait of these tests; none asserts on time.
@@ -73,4 +74,15 @@ func (c *client) noError(t *testing.T) {
 		t.Errorf("unexpected error event: %v", err)
 	default:
 	}
+}
+
+// connected connects a client to a server the test drives, and returns the
+// client and the server's side once the client is open.
+func connected(t *testing.T) (*client, *websockettest.Conn) {
+	t.Helper()
+	srv := websockettest.NewServer(t)
+	c := dial(t, srv.URL, websocket.Options{})
+	conn := srv.Accept(ctx(t))
+	next(t, c.open, "open event")
+	return c, conn
 }

@@ -95,10 +95,7 @@ func TestPullStyle(t *testing.T) {
 }
 
 func TestConnSeesClientClose(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn := connected(t)
 	c.ws.Send("last")
 	c.ws.CloseWithCode(1000, "done")
 
@@ -126,10 +123,7 @@ func TestConnSeesClientClose(t *testing.T) {
 }
 
 func TestReadFailsAtDeadlineSayingWhatItSaw(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn := connected(t)
 	c.ws.Send("one")
 	if _, err := conn.Read(ctx(t)); err != nil {
 		t.Fatal(err)
@@ -226,10 +220,7 @@ func TestHandlerStyleEcho(t *testing.T) {
 }
 
 func TestDropGivesClient1006WithoutError(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn := connected(t)
 	conn.Drop()
 	ev := next(t, c.closed, "close event")
 	if ev.Code != 1006 || ev.WasClean {
@@ -243,10 +234,7 @@ func TestDropGivesClient1006WithoutError(t *testing.T) {
 }
 
 func TestResetGivesClient1006(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn := connected(t)
 	conn.Reset()
 	ev := next(t, c.closed, "close event")
 	if ev.Code != 1006 || ev.WasClean {
@@ -263,10 +251,7 @@ func TestResetGivesClient1006(t *testing.T) {
 }
 
 func TestBadFrameInPieces(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn := connected(t)
 	// A good text frame in three pieces first: the client joins them.
 	good := websockettest.Frame{Fin: true, Opcode: websockettest.OpText, Payload: []byte("pieces")}
 	if err := conn.WriteFrame(good, websockettest.Split{At: []int{1, 4}, Pause: 20 * time.Millisecond}); err != nil {
@@ -293,10 +278,7 @@ func TestBadFrameInPieces(t *testing.T) {
 }
 
 func TestStopReadingBacksUpTheClient(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	c, conn := connected(t)
 	conn.StopReading()
 
 	chunk := bytes.Repeat([]byte{7}, 1<<20)
@@ -471,10 +453,7 @@ func TestTLSDropAndReset(t *testing.T) {
 }
 
 func TestCloseTwiceAndSendAfterEnd(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	_, conn := connected(t)
 	if err := conn.Close(1001, "going away"); err != nil {
 		t.Errorf("Close: %v", err)
 	}
@@ -557,10 +536,7 @@ func TestClientProtocolError(t *testing.T) {
 // Ping waits for the pong; with reading stopped none is read, and Ping fails
 // at its context's end saying so.
 func TestPingFailsWhileNotReading(t *testing.T) {
-	srv := websockettest.NewServer(t)
-	c := dial(t, srv.URL, websocket.Options{})
-	conn := srv.Accept(ctx(t))
-	next(t, c.open, "open event")
+	_, conn := connected(t)
 	conn.StopReading()
 	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
